@@ -1,0 +1,31 @@
+/* Server configuration from environment variables and command-line flags. Pure parsing. */
+#ifndef SOILSHARE_CONFIG_H
+#define SOILSHARE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct config {
+	const char *database_url;
+	const char *bind;
+	int port;
+	int threads;
+	const char *tls_cert;
+	const char *tls_key;
+	int max_connections;
+	int per_ip_connections;
+	int idle_timeout_sec;
+	int statement_timeout_ms;
+	double rate_per_sec;
+	double rate_burst;
+	int drain_timeout_sec;
+};
+
+/* Fills `c` from defaults, then `getenv_fn` (may be NULL), then flags in argv
+ * (--port 8080 or --port=8080). Returns 0, 1 when --help was asked, or -1 with a
+ * message in errbuf. */
+int config_parse(struct config *c, int argc, char **argv, const char *(*getenv_fn)(const char *),
+		 char *errbuf, size_t size);
+void config_usage(const char *prog);
+
+#endif

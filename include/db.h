@@ -1,0 +1,47 @@
+/* PostgreSQL access: one connection per worker thread, named prepared statements, reconnects. */
+#ifndef SOILSHARE_DB_H
+#define SOILSHARE_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A named prepared statement, declared once beside the code that uses it. */
+struct db_stmt {
+	const char *name;
+	const char *sql;
+};
+
+/* Called once before worker threads start. */
+void db_configure(const char *conninfo, int statement_timeout_ms);
+/* Adds statements to prepare on every new connection; before threads start. */
+void db_register(const struct db_stmt *stmts, size_t n);
+
+/* Runs a registered statement with text parameters (NULL = SQL NULL) on this
+ * thread's connection, connecting first if needed. Returns the result (caller
+ * PQclear()s; its status may be an error), or NULL when the database cannot be
+ * reached. A read outside a transaction that finds the connection broken is
+ * retried once on a new connection. */
+PGresult *db_exec(const char *stmt, int n, const char *const *params);
+/* BEGIN / COMMIT / ROLLBACK on this thread's connection: 0 or -1. */
+int db_begin(void);
+int db_commit(void);
+void db_rollback(void);
+/* Rolls back whatever a finished request left open; called when a request completes. */
+void db_request_done(void);
+
+/* SQLSTATE of an error result, or "" */
+const char *db_sqlstate(const PGresult *res);
+/* Whether the database was unreachable on this thread's last attempt. */
+bool db_unavailable(void);
+
+/* A plain connection for commands (migrate, keys): NULL with a message on failure. */
+PGconn *db_connect(const char *conninfo, char *errbuf, size_t size);
+
+/* Applies the embedded migrations not yet recorded, each in its own transaction
+ * under an advisory lock. Returns the schema version or -1 with a message. */
+int db_migrate(PGconn *conn, bool verbose, char *errbuf, size_t size);
+/* Version the binary expects (the number of the last embedded migration). */
+int db_schema_target(void);
+
+#endif

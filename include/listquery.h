@@ -1,0 +1,45 @@
+/* Parsing of list query strings (limit, cursor, filters) against a descriptor. Pure. */
+#ifndef SOILSHARE_LISTQUERY_H
+#define SOILSHARE_LISTQUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cursor.h"
+#include "datasets.h"
+
+#define LIST_LIMIT_DEFAULT 100
+#define LIST_LIMIT_MAX 1000
+#define LIST_MAX_ARGS 32
+#define LIST_MAX_VALUES 64 /* any-of values in one filter */
+
+struct query_arg {
+	const char *key;
+	const char *value; /* NULL for a key without '=' */
+};
+
+struct list_query {
+	int limit;
+	char after_id[CURSOR_MAX]; /* "" on the first page */
+	/* Filters as SQL parameters: NULL when absent. Arrays are PostgreSQL text[]
+	 * literals; `fields` is a JSON object {"field": ["a", "b"]}. */
+	char *district;
+	char *publisher;
+	const char *updated_since;
+	char *fields;
+	uint32_t filter_hash;
+	/* The filter arguments again, canonical, for the next page's link. */
+	char *link_query;
+};
+
+/* Parses `args` (as received, percent-decoded) for a list of `ds` (NULL for the
+ * derived lists that only take limit and cursor); district codes are checked in `ref`. On error returns -1 with a
+ * message for a 400 in errbuf. Strings are malloc'd: list_query_release. */
+int list_query_parse(const struct dataset *ds, const struct refdata *ref,
+		     const struct query_arg *args, size_t n, struct list_query *q, char *errbuf,
+		     size_t size);
+void list_query_release(struct list_query *q);
+
+bool rfc3339_valid(const char *s);
+
+#endif

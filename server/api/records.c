@@ -1,0 +1,598 @@
+/* Generic record handlers for every dataset of the registry: list, get, put, patch, delete. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "datasets.h"
+#include "db.h"
+#include "http.h"
+#include "jsonutil.h"
+#include "lifecycle.h"
+#include "listquery.h"
+#include "strbuf.h"
+
+#define DOC "record_doc(r.data, r.publisher, r.version, r.created_at, r.updated_at)::text"
+
+static const char sql_get[] = "SELECT " DOC ", r.version FROM records r "
+			      "WHERE r.dataset = $1 AND r.id = $2 AND r.deleted_at IS NULL";
+
+static const char sql_lock[] = "SELECT r.version, r.publisher, r.district, r.data::text, "
+			       "r.deleted_at IS NOT NULL FROM records r "
+			       "WHERE r.dataset = $1 AND r.id = $2 FOR UPDATE";
+
+static const char sql_exists[] = "SELECT 1 FROM records WHERE dataset = $1 AND id = $2 "
+				 "AND deleted_at IS NULL FOR SHARE";
+
+/* Inserts or replaces a record unless its content is unchanged, logging the change.
+ * Returns no row when nothing changed. */
+static const char sql_upsert[] =
+	"WITH input AS (SELECT $3::jsonb || derived_fields($1, $3::jsonb) AS data), "
+	"up AS (INSERT INTO records AS r (dataset, id, data, district, publisher, version, "
+	"  created_at, updated_at, geom) "
+	" SELECT $1, $2, input.data, $4, $5, 1, now(), now(), "
+	"  checked_geometry(coalesce(input.data -> 'geometry', input.data -> 'location')) FROM input "
+	" ON CONFLICT (dataset, id) DO UPDATE SET data = EXCLUDED.data, "
+	"  district = EXCLUDED.district, publisher = EXCLUDED.publisher, version = r.version + 1, "
+	"  updated_at = now(), geom = EXCLUDED.geom, deleted_at = NULL, "
+	"  created_at = CASE WHEN r.deleted_at IS NULL THEN r.created_at ELSE now() END "
+	" WHERE r.deleted_at IS NOT NULL OR r.data IS DISTINCT FROM EXCLUDED.data "
+	" RETURNING r.*), "
+	"logged AS (INSERT INTO changes (dataset, id, op, version, publisher, key_id, request_id, "
+	"  changed_at, record) "
+	" SELECT r.dataset, r.id, 'upsert', r.version, r.publisher, $6, $7, r.updated_at, "
+	"  record_doc(r.data, r.publisher, r.version, r.created_at, r.updated_at) FROM up r) "
+	"SELECT " DOC ", r.version FROM up r";
+
+static const char sql_delete[] =
+	"WITH d AS (UPDATE records SET deleted_at = now(), updated_at = now(), "
+	"  version = version + 1, publisher = $3 "
+	" WHERE dataset = $1 AND id = $2 AND deleted_at IS NULL RETURNING dataset, id, version) "
+	"INSERT INTO changes (dataset, id, op, version, publisher, key_id, request_id, record) "
+	"SELECT dataset, id, 'delete', version, $3, $4, $5, NULL FROM d";
+
+static const char sql_links[] =
+	"SELECT dataset, id FROM records WHERE data ->> $2 = $1 AND deleted_at IS NULL "
+	"ORDER BY dataset, id LIMIT 21";
+
+static const char sql_list[] =
+	"SELECT " DOC ", r.id FROM records r "
+	"WHERE r.dataset = $1 AND r.deleted_at IS NULL AND r.id > $2 "
+	"AND ($3::text[] IS NULL OR r.district = ANY ($3::text[])) "
+	"AND ($4::timestamptz IS NULL OR r.updated_at >= $4::timestamptz) "
+	"AND ($5::text[] IS NULL OR r.publisher = ANY ($5::text[])) "
+	"AND ($6::jsonb IS NULL OR NOT EXISTS (SELECT 1 FROM jsonb_each($6::jsonb) f (k, v) "
+	"     WHERE NOT coalesce(f.v ? (r.data ->> f.k), false))) "
+	"ORDER BY r.id LIMIT $7";
+
+static const struct db_stmt statements[] = {
+	{"rec_get", sql_get},	    {"rec_lock", sql_lock},   {"rec_exists", sql_exists},
+	{"rec_upsert", sql_upsert}, {"rec_delete", sql_delete}, {"rec_links", sql_links},
+	{"rec_list", sql_list},
+};
+
+void records_register_statements(void)
+{
+	db_register(statements, sizeof(statements) / sizeof(statements[0]));
+}
+
+static const struct dataset *req_dataset(struct request *req)
+{
+	return dataset_find(req->match.dataset);
+}
+
+/* Whether an If-Match / If-None-Match list names `etag` (or is "*"). */
+static bool etag_listed(const char *header, const char *etag)
+{
+	const char *p = header;
+	size_t elen = strlen(etag);
+	while (*p) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == '*')
+			return true;
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		while (len > 0 && p[len - 1] == ' ')
+			len--;
+		if (len == elen && memcmp(p, etag, len) == 0)
+			return true;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return false;
+}
+
+static void etag_of(const char *version, char *buf, size_t size)
+{
+	snprintf(buf, size, "\"%s\"", version);
+}
+
+static bool content_type_is(struct request *req, const char *a, const char *b)
+{
+	const char *ct = req_header(req, "Content-Type");
+	if (!ct)
+		return false;
+	size_t n = strcspn(ct, ";");
+	while (n > 0 && ct[n - 1] == ' ')
+		n--;
+	return (strlen(a) == n && strncasecmp(ct, a, n) == 0) ||
+	       (b && strlen(b) == n && strncasecmp(ct, b, n) == 0);
+}
+
+static void validation_problem(struct request *req, const struct verrors *errs)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < errs->n; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s}", "pointer", errs->items[i].pointer,
+						      "message", errs->items[i].message));
+	json_t *extra = json_pack("{s:o}", "errors", list);
+	problem_ex(req, 422, "validation", "Unprocessable Content", extra, NULL,
+		   "the record is not valid: %zu problem(s)%s; see errors", errs->n + errs->dropped,
+		   errs->dropped ? ", not all listed" : "");
+}
+
+void handle_get(struct request *req)
+{
+	const struct dataset *ds = req_dataset(req);
+	const char *params[] = {ds->name, req->match.id};
+	PGresult *res = db_exec("rec_get", 2, params);
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		problem_db(req, res);
+		return;
+	}
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		problem(req, 404, "not-found", "Not Found", "%s has no record with id \"%s\"", ds->name,
+			req->match.id);
+		return;
+	}
+	char etag[32], hdr[48];
+	etag_of(PQgetvalue(res, 0, 1), etag, sizeof(etag));
+	snprintf(hdr, sizeof(hdr), "ETag: %s", etag);
+	const char *inm = req_header(req, "If-None-Match");
+	if (inm && etag_listed(inm, etag)) {
+		PQclear(res);
+		respond(req, 304, NULL, "", 0, hdr);
+		return;
+	}
+	respond_pgresult(req, 200, res, hdr);
+}
+
+/* The stored state of a record, read under a row lock. */
+struct stored {
+	bool exists; /* a live record (not deleted) */
+	char version[16];
+	char publisher[32];
+	char district[8];
+	json_t *data;
+};
+
+static int lock_record(struct request *req, const struct dataset *ds, struct stored *st)
+{
+	memset(st, 0, sizeof(*st));
+	const char *params[] = {ds->name, req->match.id};
+	PGresult *res = db_exec("rec_lock", 2, params);
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		problem_db(req, res);
+		return -1;
+	}
+	if (PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 4), "f") == 0) {
+		st->exists = true;
+		snprintf(st->version, sizeof(st->version), "%s", PQgetvalue(res, 0, 0));
+		snprintf(st->publisher, sizeof(st->publisher), "%s", PQgetvalue(res, 0, 1));
+		snprintf(st->district, sizeof(st->district), "%s", PQgetvalue(res, 0, 2));
+		st->data = json_loads(PQgetvalue(res, 0, 3), 0, NULL);
+	}
+	PQclear(res);
+	return 0;
+}
+
+/* If-Match / If-None-Match on a write; returns false after answering 412. */
+static bool preconditions_hold(struct request *req, const struct stored *st, bool is_put)
+{
+	const char *im = req_header(req, "If-Match");
+	if (im) {
+		char etag[32];
+		etag_of(st->version, etag, sizeof(etag));
+		if (!st->exists || !etag_listed(im, etag)) {
+			problem(req, 412, "precondition-failed", "Precondition Failed",
+				st->exists ? "the record has changed since you read it (it is now at "
+					     "version %s); fetch it again and reapply your change"
+					   : "the record does not exist%s",
+				st->exists ? st->version : "");
+			return false;
+		}
+	}
+	const char *inm = req_header(req, "If-None-Match");
+	if (is_put && inm && strcmp(inm, "*") == 0 && st->exists) {
+		problem(req, 412, "precondition-failed", "Precondition Failed",
+			"the record already exists (version %s) and If-None-Match: * asked to create "
+			"it only",
+			st->version);
+		return false;
+	}
+	return true;
+}
+
+/* The status change rule of the plot lifecycle; false after answering 409. */
+static bool transition_allowed(struct request *req, const struct stored *st, json_t *data)
+{
+	const char *from = json_string_value(json_object_get(st->data, "status"));
+	const char *to = json_string_value(json_object_get(data, "status"));
+	if (!from || !to || lifecycle_allowed(from, to))
+		return true;
+	const char *next[8];
+	size_t n = lifecycle_next(from, next, 8);
+	json_t *allowed = json_array();
+	struct strbuf list;
+	strbuf_init(&list, 64);
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(allowed, json_string(next[i]));
+		strbuf_addf(&list, "%s%s", i ? ", " : "", next[i]);
+	}
+	problem_ex(req, 409, "invalid-transition", "Conflict",
+		   json_pack("{s:o, s:s, s:s}", "allowed", allowed, "from", from, "to", to), NULL,
+		   "a plot cannot go from %s to %s; from %s it may go to: %s", from, to, from,
+		   n ? list.buf : "(no further state)");
+	strbuf_release(&list);
+	return false;
+}
+
+/* Linked records named in the body must exist; false after answering 422. */
+static int links_exist(struct request *req, const struct dataset *ds, json_t *data)
+{
+	struct verrors errs = {0};
+	for (size_t i = 0; i < ds->n_fields; i++) {
+		const struct field *f = &ds->fields[i];
+		const char *target = json_string_value(json_object_get(data, f->name));
+		if (!f->links_to || !f->link_must_exist || !target)
+			continue;
+		const char *params[] = {f->links_to, target};
+		PGresult *res = db_exec("rec_exists", 2, params);
+		if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+			problem_db(req, res);
+			return -1;
+		}
+		char ptr[80];
+		snprintf(ptr, sizeof(ptr), "/%s", f->name);
+		if (PQntuples(res) == 0)
+			verrors_add(&errs, ptr,
+				    "%s has no record \"%s\"; publish it first or leave %s out",
+				    f->links_to, target, f->name);
+		PQclear(res);
+	}
+	if (errs.n) {
+		validation_problem(req, &errs);
+		return -1;
+	}
+	return 0;
+}
+
+/* Validates, authorises and stores a record; the transaction is open. */
+static void store(struct request *req, const struct dataset *ds, const struct stored *st,
+		  json_t *body, bool is_put)
+{
+	struct verrors errs = {0};
+	json_t *data = record_validate(ds, &g_refdata, body, req->match.id, "", &errs);
+	if (!data) {
+		validation_problem(req, &errs);
+		return;
+	}
+	char msg[256];
+	const char *district = json_string_value(json_object_get(data, "district"));
+	if (!authz_can_write(ds, &req->who, st->exists ? st->publisher : NULL,
+			     st->exists ? st->district : NULL, district, msg, sizeof(msg))) {
+		problem(req, 403, "forbidden", "Forbidden", "%s", msg);
+		goto out;
+	}
+	if (ds->has_lifecycle && st->exists && !transition_allowed(req, st, data))
+		goto out;
+	if (links_exist(req, ds, data) < 0)
+		goto out;
+
+	char *text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
+	const char *params[] = {ds->name,
+				req->match.id,
+				text,
+				district,
+				identity_publisher(&req->who),
+				req->who.key_id,
+				req->request_id};
+	PGresult *res = db_exec("rec_upsert", 7, params);
+	free(text);
+	if (res && PQresultStatus(res) == PGRES_FATAL_ERROR &&
+	    strcmp(db_sqlstate(res), "SSG01") == 0) {
+		const char *field = json_object_get(data, "geometry") ? "/geometry" : "/location";
+		verrors_add(&errs, field, "the geometry is not valid: %s",
+			    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+		PQclear(res);
+		validation_problem(req, &errs);
+		goto out;
+	}
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		problem_db(req, res);
+		goto out;
+	}
+	if (PQntuples(res) == 0) { /* unchanged: answer with the stored record */
+		PQclear(res);
+		const char *gp[] = {ds->name, req->match.id};
+		res = db_exec("rec_get", 2, gp);
+		if (!res || PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+			problem_db(req, res);
+			goto out;
+		}
+	}
+	if (db_commit() < 0) {
+		PQclear(res);
+		problem_db(req, NULL);
+		goto out;
+	}
+	char etag[32];
+	etag_of(PQgetvalue(res, 0, 1), etag, sizeof(etag));
+	bool created = !st->exists;
+	struct strbuf hdr;
+	strbuf_init(&hdr, 128);
+	strbuf_addf(&hdr, "ETag: %s", etag);
+	if (created) {
+		strbuf_addf(&hdr, "\nLocation: /v1/%s/", ds->name);
+		strbuf_add_urlencoded(&hdr, req->match.id);
+	}
+	(void)is_put;
+	respond_pgresult(req, created ? 201 : 200, res, hdr.buf);
+	strbuf_release(&hdr);
+out:
+	json_decref(data);
+}
+
+static json_t *parse_body(struct request *req)
+{
+	char err[256];
+	json_t *body = json_parse_strict(req->body ? req->body : "", req->body_len, err, sizeof(err));
+	if (!body)
+		problem(req, 400, "bad-request", "Bad Request", "%s", err);
+	return body;
+}
+
+static bool may_publish_or_403(struct request *req, const struct dataset *ds)
+{
+	if (authz_may_publish(ds, &req->who))
+		return true;
+	struct strbuf who;
+	strbuf_init(&who, 64);
+	for (const char *const *p = ds->publishers; *p; p++)
+		strbuf_addf(&who, "%s%s", p == ds->publishers ? "" : ", ", *p);
+	problem(req, 403, "forbidden", "Forbidden",
+		"agency %s may read %s but not write it; its publishers are: %s", req->who.agency,
+		ds->name, who.buf);
+	strbuf_release(&who);
+	return false;
+}
+
+static void write_request(struct request *req, bool is_put)
+{
+	const struct dataset *ds = req_dataset(req);
+	if (!may_publish_or_403(req, ds))
+		return;
+	if (is_put ? !content_type_is(req, "application/json", NULL)
+		   : !content_type_is(req, "application/merge-patch+json", "application/json")) {
+		problem(req, 415, "unsupported-media-type", "Unsupported Media Type",
+			"send the body as %s", is_put ? "Content-Type: application/json"
+						      : "Content-Type: application/merge-patch+json");
+		return;
+	}
+	json_t *body = parse_body(req);
+	if (!body)
+		return;
+	if (!is_put && !json_is_object(body)) {
+		json_decref(body);
+		problem(req, 422, "validation", "Unprocessable Content",
+			"a merge patch for a record must be a JSON object");
+		return;
+	}
+	struct stored st;
+	if (db_begin() < 0) {
+		json_decref(body);
+		problem_db(req, NULL);
+		return;
+	}
+	if (lock_record(req, ds, &st) < 0)
+		goto out;
+	if (!preconditions_hold(req, &st, is_put))
+		goto out;
+	if (is_put) {
+		store(req, ds, &st, body, true);
+	} else if (!st.exists) {
+		problem(req, 404, "not-found", "Not Found",
+			"%s has no record with id \"%s\"; create it with PUT", ds->name,
+			req->match.id);
+	} else {
+		/* Patch the publisher's fields only: server-owned ones are not data. */
+		json_t *target = json_deep_copy(st.data);
+		for (size_t i = 0; i < ds->n_derived; i++)
+			json_object_del(target, ds->derived[i].name);
+		json_t *merged = json_merge_patch(target, body);
+		json_decref(target);
+		store(req, ds, &st, merged, false);
+		json_decref(merged);
+	}
+out:
+	db_rollback();
+	json_decref(st.data);
+	json_decref(body);
+}
+
+void handle_put(struct request *req)
+{
+	write_request(req, true);
+}
+
+void handle_patch(struct request *req)
+{
+	write_request(req, false);
+}
+
+/* Records of other datasets that name this one; 409 lists them. */
+static int refuse_if_linked(struct request *req, const struct dataset *ds)
+{
+	json_t *found = json_array();
+	for (size_t d = 0; d < datasets_count; d++) {
+		for (size_t i = 0; i < datasets[d]->n_fields; i++) {
+			const struct field *f = &datasets[d]->fields[i];
+			if (!f->links_to || strcmp(f->links_to, ds->name) != 0)
+				continue;
+			const char *params[] = {req->match.id, f->name};
+			PGresult *res = db_exec("rec_links", 2, params);
+			if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+				json_decref(found);
+				problem_db(req, res);
+				return -1;
+			}
+			for (int r = 0; r < PQntuples(res); r++) {
+				json_t *item = json_pack("{s:s, s:s}", "dataset", PQgetvalue(res, r, 0),
+							 "id", PQgetvalue(res, r, 1));
+				bool dup = false;
+				for (size_t k = 0; k < json_array_size(found) && !dup; k++)
+					dup = json_equal(json_array_get(found, k), item);
+				if (dup)
+					json_decref(item);
+				else
+					json_array_append_new(found, item);
+			}
+			PQclear(res);
+		}
+	}
+	if (json_array_size(found) == 0) {
+		json_decref(found);
+		return 0;
+	}
+	struct strbuf names;
+	strbuf_init(&names, 128);
+	for (size_t k = 0; k < json_array_size(found) && k < 5; k++) {
+		json_t *it = json_array_get(found, k);
+		strbuf_addf(&names, "%s%s/%s", k ? ", " : "",
+			    json_string_value(json_object_get(it, "dataset")),
+			    json_string_value(json_object_get(it, "id")));
+	}
+	problem_ex(req, 409, "conflict", "Conflict", json_pack("{s:o}", "records", found), NULL,
+		   "%s/%s cannot be deleted while other records link to it: %s%s; change or "
+		   "delete those first",
+		   ds->name, req->match.id, names.buf, json_array_size(found) > 5 ? ", ..." : "");
+	strbuf_release(&names);
+	return -1;
+}
+
+void handle_delete(struct request *req)
+{
+	const struct dataset *ds = req_dataset(req);
+	if (!may_publish_or_403(req, ds))
+		return;
+	struct stored st;
+	if (db_begin() < 0) {
+		problem_db(req, NULL);
+		return;
+	}
+	if (lock_record(req, ds, &st) < 0)
+		goto out;
+	if (!st.exists) {
+		problem(req, 404, "not-found", "Not Found", "%s has no record with id \"%s\"", ds->name,
+			req->match.id);
+		goto out;
+	}
+	char msg[256];
+	if (!authz_can_write(ds, &req->who, st.publisher, st.district, NULL, msg, sizeof(msg))) {
+		problem(req, 403, "forbidden", "Forbidden", "%s", msg);
+		goto out;
+	}
+	if (!preconditions_hold(req, &st, false) || refuse_if_linked(req, ds) < 0)
+		goto out;
+	const char *params[] = {ds->name, req->match.id, identity_publisher(&req->who),
+				req->who.key_id, req->request_id};
+	PGresult *res = db_exec("rec_delete", 5, params);
+	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+		problem_db(req, res);
+		goto out;
+	}
+	PQclear(res);
+	if (db_commit() < 0) {
+		problem_db(req, NULL);
+		goto out;
+	}
+	respond(req, 204, NULL, "", 0, NULL);
+out:
+	db_rollback();
+	json_decref(st.data);
+}
+
+struct arg_collect {
+	struct request *req;
+	struct query_arg items[LIST_MAX_ARGS + 1];
+	size_t n;
+};
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	(void)kind;
+	struct arg_collect *c = cls;
+	if (c->n == LIST_MAX_ARGS + 1)
+		return MHD_NO;
+	c->items[c->n].key = key;
+	c->items[c->n].value = value;
+	c->n++;
+	return MHD_YES;
+}
+
+void handle_list(struct request *req)
+{
+	const struct dataset *ds = req_dataset(req);
+	struct arg_collect args = {.req = req};
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, collect_arg, &args);
+	struct list_query q;
+	char err[512];
+	if (list_query_parse(ds, &g_refdata, args.items, args.n, &q, err, sizeof(err)) < 0) {
+		problem(req, 400, "bad-request", "Bad Request", "%s", err);
+		return;
+	}
+	char limit[16];
+	snprintf(limit, sizeof(limit), "%d", q.limit + 1);
+	const char *params[] = {ds->name, q.after_id, q.district, q.updated_since,
+				q.publisher, q.fields,	 limit};
+	PGresult *res = db_exec("rec_list", 7, params);
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		list_query_release(&q);
+		problem_db(req, res);
+		return;
+	}
+	int rows = PQntuples(res);
+	bool more = rows > q.limit;
+	if (more)
+		rows = q.limit;
+	struct strbuf body, link;
+	size_t hint = 32;
+	for (int i = 0; i < rows; i++)
+		hint += (size_t)PQgetlength(res, i, 0) + 1;
+	strbuf_init(&body, hint + CURSOR_MAX);
+	strbuf_init(&link, 0);
+	strbuf_adds(&body, "{\"items\":[");
+	for (int i = 0; i < rows; i++) {
+		if (i)
+			strbuf_addc(&body, ',');
+		strbuf_add(&body, PQgetvalue(res, i, 0), (size_t)PQgetlength(res, i, 0));
+	}
+	strbuf_addc(&body, ']');
+	char cursor[CURSOR_MAX];
+	if (more && cursor_encode(q.filter_hash, PQgetvalue(res, rows - 1, 1), cursor,
+				  sizeof(cursor)) == 0) {
+		strbuf_addf(&body, ",\"next_cursor\":\"%s\"", cursor);
+		strbuf_addf(&link, "Link: <%s?limit=%d&cursor=%s%s>; rel=\"next\"", req->path,
+			    q.limit, cursor, q.link_query);
+	}
+	strbuf_addc(&body, '}');
+	PQclear(res);
+	list_query_release(&q);
+	size_t len;
+	char *text = strbuf_detach(&body, &len);
+	respond_owned(req, 200, "application/json", text, len, link.len ? link.buf : NULL);
+	strbuf_release(&link);
+}

@@ -1,0 +1,168 @@
+/* Service and reference endpoints: health, readiness, metrics, OpenAPI, me, catalogue, lists. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "datasets.h"
+#include "db.h"
+#include "embedded.h"
+#include "http.h"
+#include "metrics.h"
+#include "strbuf.h"
+
+static const char sql_schema_version[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
+static const char sql_catalogue[] =
+	"SELECT dataset, count(*) FILTER (WHERE deleted_at IS NULL), rfc3339(max(updated_at)) "
+	"FROM records GROUP BY dataset";
+static const char sql_districts[] =
+	"SELECT json_build_object('items', coalesce(json_agg(json_build_object('code', code, "
+	"'name_zh', name_zh, 'name_en', name_en, 'gb2260', gb2260) ORDER BY code), '[]'))::text "
+	"FROM districts";
+static const char sql_agencies[] =
+	"SELECT json_build_object('items', coalesce(json_agg(json_build_object('code', code, "
+	"'name_zh', name_zh, 'name_en', name_en, 'role', role) ORDER BY code), '[]'))::text "
+	"FROM agencies";
+
+static const struct db_stmt statements[] = {
+	{"schema_version", sql_schema_version},
+	{"catalogue", sql_catalogue},
+	{"districts_json", sql_districts},
+	{"agencies_json", sql_agencies},
+};
+
+void api_register_statements(void)
+{
+	db_register(statements, sizeof(statements) / sizeof(statements[0]));
+}
+
+void handle_healthz(struct request *req)
+{
+	static const char ok[] = "{\"status\":\"ok\"}";
+	respond(req, 200, "application/json", ok, sizeof(ok) - 1, NULL);
+}
+
+void handle_readyz(struct request *req)
+{
+	PGresult *res = db_exec("schema_version", 0, NULL);
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		if (res)
+			PQclear(res);
+		problem_ex(req, 503, "unavailable", "Service Unavailable", NULL, "Retry-After: 2",
+			   "the database is not reachable");
+		return;
+	}
+	int version = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (version != db_schema_target()) {
+		problem_ex(req, 503, "unavailable", "Service Unavailable", NULL, "Retry-After: 5",
+			   "the database schema is at version %d, this server needs %d; run the "
+			   "migrate command",
+			   version, db_schema_target());
+		return;
+	}
+	json_t *body = json_pack("{s:s, s:i}", "status", "ready", "schema_version", version);
+	respond_json(req, 200, body, NULL);
+	json_decref(body);
+}
+
+void handle_metrics(struct request *req)
+{
+	struct strbuf sb;
+	strbuf_init(&sb, 1024);
+	strbuf_adds(&sb, "# HELP soilshare_http_requests_total HTTP requests answered, by status "
+			 "class.\n# TYPE soilshare_http_requests_total counter\n");
+	for (int c = 1; c <= 5; c++)
+		strbuf_addf(&sb, "soilshare_http_requests_total{class=\"%dxx\"} %lu\n", c,
+			    atomic_load(&g_metrics.requests[c]));
+	strbuf_addf(&sb,
+		    "# HELP soilshare_http_in_flight Requests being processed.\n"
+		    "# TYPE soilshare_http_in_flight gauge\nsoilshare_http_in_flight %ld\n"
+		    "# HELP soilshare_db_connects_total Database connections opened.\n"
+		    "# TYPE soilshare_db_connects_total counter\nsoilshare_db_connects_total %lu\n"
+		    "# HELP soilshare_auth_cache_hits_total API key checks answered from memory.\n"
+		    "# TYPE soilshare_auth_cache_hits_total counter\n"
+		    "soilshare_auth_cache_hits_total %lu\n"
+		    "# HELP soilshare_auth_cache_misses_total API key checks that read the database.\n"
+		    "# TYPE soilshare_auth_cache_misses_total counter\n"
+		    "soilshare_auth_cache_misses_total %lu\n"
+		    "# HELP soilshare_rate_limited_total Requests refused by the per-key rate limit.\n"
+		    "# TYPE soilshare_rate_limited_total counter\nsoilshare_rate_limited_total %lu\n",
+		    atomic_load(&g_metrics.in_flight), atomic_load(&g_metrics.db_reconnects),
+		    atomic_load(&g_metrics.auth_cache_hits), atomic_load(&g_metrics.auth_cache_misses),
+		    atomic_load(&g_metrics.rate_limited));
+	size_t len;
+	char *text = strbuf_detach(&sb, &len);
+	respond_owned(req, 200, "text/plain; version=0.0.4", text, len, NULL);
+}
+
+void handle_openapi(struct request *req)
+{
+	respond_static(req, 200, "application/json", embedded_openapi, embedded_openapi_len);
+}
+
+void handle_me(struct request *req)
+{
+	json_t *can = json_array();
+	for (size_t i = 0; i < datasets_count; i++)
+		if (authz_may_publish(datasets[i], &req->who))
+			json_array_append_new(can, json_string(datasets[i]->name));
+	json_t *body = json_pack("{s:s, s:o, s:s, s:o}", "agency", req->who.agency, "district",
+				 req->who.district[0] ? json_string(req->who.district) : json_null(),
+				 "key_id", req->who.key_id, "can_write", can);
+	respond_json(req, 200, body, NULL);
+	json_decref(body);
+}
+
+void handle_datasets(struct request *req)
+{
+	PGresult *res = db_exec("catalogue", 0, NULL);
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		problem_db(req, res);
+		return;
+	}
+	json_t *items = json_array();
+	for (size_t i = 0; i < datasets_count; i++) {
+		const struct dataset *ds = datasets[i];
+		json_t *pubs = json_array();
+		for (const char *const *p = ds->publishers; *p; p++)
+			json_array_append_new(pubs, json_string(*p));
+		json_int_t count = 0;
+		json_t *last = json_null();
+		for (int r = 0; r < PQntuples(res); r++)
+			if (strcmp(PQgetvalue(res, r, 0), ds->name) == 0) {
+				count = atoll(PQgetvalue(res, r, 1));
+				if (!PQgetisnull(res, r, 2)) {
+					json_decref(last);
+					last = json_string(PQgetvalue(res, r, 2));
+				}
+			}
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:o, s:I, s:o}", "name",
+						       ds->name, "title_zh", ds->title_zh, "title_en",
+						       ds->title_en, "publishers", pubs, "count",
+						       count, "last_changed_at", last));
+	}
+	PQclear(res);
+	json_t *body = json_pack("{s:o}", "items", items);
+	respond_json(req, 200, body, NULL);
+	json_decref(body);
+}
+
+static void reference_list(struct request *req, const char *stmt)
+{
+	PGresult *res = db_exec(stmt, 0, NULL);
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		problem_db(req, res);
+		return;
+	}
+	respond_pgresult(req, 200, res, NULL);
+}
+
+void handle_districts(struct request *req)
+{
+	reference_list(req, "districts_json");
+}
+
+void handle_agencies(struct request *req)
+{
+	reference_list(req, "agencies_json");
+}

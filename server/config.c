@@ -1,0 +1,139 @@
+/* Configuration: defaults, then environment variables, then command-line flags. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+enum opt_kind { OPT_STR, OPT_INT, OPT_DOUBLE };
+
+struct option_def {
+	const char *flag; /* without the leading -- */
+	const char *env;
+	enum opt_kind kind;
+	size_t offset;
+	double min, max;
+	const char *help;
+};
+
+#define OFF(f) offsetof(struct config, f)
+
+static const struct option_def options[] = {
+	{"database-url", "DATABASE_URL", OPT_STR, OFF(database_url), 0, 0,
+	 "PostgreSQL connection string (required for serve)"},
+	{"bind", "BIND", OPT_STR, OFF(bind), 0, 0, "address to listen on (default 0.0.0.0)"},
+	{"port", "PORT", OPT_INT, OFF(port), 1, 65535, "TCP port (default 8080)"},
+	{"threads", "THREADS", OPT_INT, OFF(threads), 1, 256,
+	 "worker threads, each with its own database connection (default: cores)"},
+	{"tls-cert", "TLS_CERT", OPT_STR, OFF(tls_cert), 0, 0, "PEM certificate file: serve HTTPS"},
+	{"tls-key", "TLS_KEY", OPT_STR, OFF(tls_key), 0, 0, "PEM private key file for --tls-cert"},
+	{"max-connections", "MAX_CONNECTIONS", OPT_INT, OFF(max_connections), 1, 1000000,
+	 "open connections at most (default 4096)"},
+	{"per-ip-connections", "PER_IP_CONNECTIONS", OPT_INT, OFF(per_ip_connections), 0, 1000000,
+	 "open connections from one address at most, 0 for no limit (default 1024)"},
+	{"idle-timeout", "IDLE_TIMEOUT", OPT_INT, OFF(idle_timeout_sec), 1, 3600,
+	 "seconds before an idle connection is closed (default 30)"},
+	{"statement-timeout", "STATEMENT_TIMEOUT_MS", OPT_INT, OFF(statement_timeout_ms), 100,
+	 600000, "milliseconds a database statement may run (default 5000)"},
+	{"rate-limit", "RATE_LIMIT", OPT_DOUBLE, OFF(rate_per_sec), 0.1, 1e6,
+	 "requests per second per key (default 100)"},
+	{"rate-burst", "RATE_BURST", OPT_DOUBLE, OFF(rate_burst), 1, 1e6,
+	 "burst size per key (default 200)"},
+	{"drain-timeout", "DRAIN_TIMEOUT", OPT_INT, OFF(drain_timeout_sec), 0, 600,
+	 "seconds SIGTERM waits for in-flight requests (default 10)"},
+};
+
+static int set_option(struct config *c, const struct option_def *o, const char *value,
+		      const char *source, char *errbuf, size_t size)
+{
+	char *base = (char *)c + o->offset;
+	if (o->kind == OPT_STR) {
+		*(const char **)base = value;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	double d = strtod(value, &end);
+	if (*value == '\0' || *end || errno || d < o->min || d > o->max ||
+	    (o->kind == OPT_INT && d != (double)(long)d)) {
+		snprintf(errbuf, size, "%s: \"%s\" is not %s from %g to %g", source, value,
+			 o->kind == OPT_INT ? "a whole number" : "a number", o->min, o->max);
+		return -1;
+	}
+	if (o->kind == OPT_INT)
+		*(int *)base = (int)d;
+	else
+		*(double *)base = d;
+	return 0;
+}
+
+int config_parse(struct config *c, int argc, char **argv, const char *(*getenv_fn)(const char *),
+		 char *errbuf, size_t size)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	*c = (struct config){
+		.bind = "0.0.0.0",
+		.port = 8080,
+		.threads = cores > 0 ? (int)cores : 2,
+		.max_connections = 4096,
+		.per_ip_connections = 1024,
+		.idle_timeout_sec = 30,
+		.statement_timeout_ms = 5000,
+		.rate_per_sec = 100,
+		.rate_burst = 200,
+		.drain_timeout_sec = 10,
+	};
+	const size_t n_opts = sizeof(options) / sizeof(options[0]);
+	for (size_t i = 0; getenv_fn && i < n_opts; i++) {
+		const char *v = getenv_fn(options[i].env);
+		if (v && *v && set_option(c, &options[i], v, options[i].env, errbuf, size) < 0)
+			return -1;
+	}
+	for (int a = 0; a < argc; a++) {
+		const char *arg = argv[a];
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0)
+			return 1;
+		if (strncmp(arg, "--", 2) != 0) {
+			snprintf(errbuf, size, "unexpected argument \"%s\"; see --help", arg);
+			return -1;
+		}
+		const char *name = arg + 2, *eq = strchr(name, '=');
+		size_t len = eq ? (size_t)(eq - name) : strlen(name);
+		const struct option_def *o = NULL;
+		for (size_t i = 0; i < n_opts; i++)
+			if (strlen(options[i].flag) == len && strncmp(options[i].flag, name, len) == 0)
+				o = &options[i];
+		if (!o) {
+			snprintf(errbuf, size, "unknown option \"%s\"; see --help", arg);
+			return -1;
+		}
+		const char *value = eq ? eq + 1 : (a + 1 < argc ? argv[++a] : NULL);
+		if (!value) {
+			snprintf(errbuf, size, "option --%s needs a value", o->flag);
+			return -1;
+		}
+		if (set_option(c, o, value, arg, errbuf, size) < 0)
+			return -1;
+	}
+	if ((c->tls_cert == NULL) != (c->tls_key == NULL)) {
+		snprintf(errbuf, size, "--tls-cert and --tls-key go together");
+		return -1;
+	}
+	return 0;
+}
+
+void config_usage(const char *prog)
+{
+	printf("usage: %s [serve] [options]       run the service (applies migrations first)\n"
+	       "       %s migrate [options]       apply database migrations and exit\n"
+	       "       %s keys create --agency CODE [--district CODE] [--expires YYYY-MM-DD] "
+	       "[--label TEXT]\n"
+	       "       %s keys list\n"
+	       "       %s keys revoke KEY_ID\n\n"
+	       "options (each also read from the environment variable shown):\n",
+	       prog, prog, prog, prog, prog);
+	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+		printf("  --%-20s %-22s %s\n", options[i].flag, options[i].env, options[i].help);
+}

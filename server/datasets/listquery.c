@@ -1,0 +1,277 @@
+/* List query strings: limit, cursor, common filters and the descriptor's filter fields. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "listquery.h"
+#include "strbuf.h"
+
+bool rfc3339_valid(const char *s)
+{
+	/* YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM) */
+	size_t n = strlen(s);
+	if (n < 20)
+		return false;
+	char date[11];
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (!date_valid(date) || (s[10] != 'T' && s[10] != 't'))
+		return false;
+	const char *t = s + 11;
+	for (int i = 0; i < 8; i++) {
+		if (i == 2 || i == 5) {
+			if (t[i] != ':')
+				return false;
+		} else if (t[i] < '0' || t[i] > '9') {
+			return false;
+		}
+	}
+	if ((t[0] - '0') * 10 + (t[1] - '0') > 23 || (t[3] - '0') * 10 + (t[4] - '0') > 59 ||
+	    (t[6] - '0') * 10 + (t[7] - '0') > 60)
+		return false;
+	const char *p = t + 8;
+	if (*p == '.') {
+		p++;
+		const char *digits = p;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (p == digits || p - digits > 9)
+			return false;
+	}
+	if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
+		return true;
+	if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':' && p[1] >= '0' &&
+	    p[1] <= '9' && p[2] >= '0' && p[2] <= '9' && p[4] >= '0' && p[4] <= '5' &&
+	    p[5] >= '0' && p[5] <= '9')
+		return true;
+	return false;
+}
+
+/* Appends "a","b" items of a comma list to `sb` as a PostgreSQL array literal
+ * or JSON array, checking each value with `check`. */
+static int split_values(const char *value, const char *name, const struct field *f,
+			const struct refdata *ref, struct strbuf *sb, bool json, char *errbuf,
+			size_t size)
+{
+	const char *p = value;
+	int count = 0;
+	strbuf_addc(sb, json ? '[' : '{');
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		if (len == 0 || len > 200) {
+			snprintf(errbuf, size,
+				 "filter %s has an empty or overlong value; give one value or a "
+				 "comma-separated list",
+				 name);
+			return -1;
+		}
+		if (++count > LIST_MAX_VALUES) {
+			snprintf(errbuf, size, "filter %s takes at most %d values", name,
+				 LIST_MAX_VALUES);
+			return -1;
+		}
+		char v[208];
+		memcpy(v, p, len);
+		v[len] = '\0';
+		for (const char *c = v; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == '"' || *c == '\\' || *c == '{' ||
+			    *c == '}') {
+				snprintf(errbuf, size, "filter %s has a value with a character it "
+						       "cannot contain",
+					 name);
+				return -1;
+			}
+		if (f && f->type == FT_ENUM) {
+			bool ok = false;
+			for (const char *const *e = f->values; *e && !ok; e++)
+				ok = strcmp(*e, v) == 0;
+			if (!ok) {
+				struct strbuf allowed;
+				strbuf_init(&allowed, 128);
+				for (const char *const *e = f->values; *e; e++)
+					strbuf_addf(&allowed, "%s%s", e == f->values ? "" : ", ", *e);
+				snprintf(errbuf, size, "filter %s: \"%.60s\" is not one of: %s", name, v,
+					 allowed.buf);
+				strbuf_release(&allowed);
+				return -1;
+			}
+		} else if (f && f->type == FT_INTEGER) {
+			char *end;
+			errno = 0;
+			long x = strtol(v, &end, 10);
+			if (*end || errno || x < (long)f->min || x > (long)f->max) {
+				snprintf(errbuf, size, "filter %s: \"%.60s\" is not an integer from %g to %g",
+					 name, v, f->min, f->max);
+				return -1;
+			}
+		} else if (f && f->type == FT_DISTRICT && ref && !refdata_district(ref, v)) {
+			snprintf(errbuf, size,
+				 "filter %s: \"%.60s\" is not a district code; see /v1/districts", name,
+				 v);
+			return -1;
+		}
+		if (count > 1)
+			strbuf_addc(sb, ',');
+		strbuf_addf(sb, "\"%s\"", v);
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	strbuf_addc(sb, json ? ']' : '}');
+	return 0;
+}
+
+static int cmp_args(const void *a, const void *b)
+{
+	const struct query_arg *x = a, *y = b;
+	return strcmp(x->key, y->key);
+}
+
+int list_query_parse(const struct dataset *ds, const struct refdata *ref,
+		     const struct query_arg *args, size_t n, struct list_query *q, char *errbuf,
+		     size_t size)
+{
+	memset(q, 0, sizeof(*q));
+	q->limit = LIST_LIMIT_DEFAULT;
+	if (n > LIST_MAX_ARGS) {
+		snprintf(errbuf, size, "too many query parameters (at most %d)", LIST_MAX_ARGS);
+		return -1;
+	}
+	struct query_arg sorted[LIST_MAX_ARGS];
+	memcpy(sorted, args, n * sizeof(*args));
+	qsort(sorted, n, sizeof(*sorted), cmp_args);
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(sorted[i].key, sorted[i - 1].key) == 0) {
+			snprintf(errbuf, size,
+				 "query parameter %.40s is repeated; give it once, with a "
+				 "comma-separated list for several values",
+				 sorted[i].key);
+			return -1;
+		}
+
+	struct strbuf fields, link;
+	strbuf_init(&fields, 64);
+	strbuf_init(&link, 64);
+	const char *cursor = NULL;
+	int nfields = 0;
+	strbuf_addc(&fields, '{');
+	for (size_t i = 0; i < n; i++) {
+		const char *k = sorted[i].key, *v = sorted[i].value;
+		if (!v || !*v) {
+			snprintf(errbuf, size, "query parameter %.40s needs a value", k);
+			goto fail;
+		}
+		if (strcmp(k, "limit") == 0) {
+			char *end;
+			errno = 0;
+			long x = strtol(v, &end, 10);
+			if (*end || errno || x < 1 || x > LIST_LIMIT_MAX) {
+				snprintf(errbuf, size, "limit must be an integer from 1 to %d",
+					 LIST_LIMIT_MAX);
+				goto fail;
+			}
+			q->limit = (int)x;
+			continue;
+		}
+		if (strcmp(k, "cursor") == 0) {
+			cursor = v;
+			continue;
+		}
+		if (!ds) {
+			snprintf(errbuf, size,
+				 "unknown query parameter %.40s; this list takes limit and cursor", k);
+			goto fail;
+		}
+		struct strbuf one;
+		strbuf_init(&one, 64);
+		if (strcmp(k, "updated_since") == 0) {
+			if (!rfc3339_valid(v)) {
+				snprintf(errbuf, size,
+					 "updated_since must be an RFC 3339 time such as "
+					 "2024-01-31T00:00:00Z");
+				strbuf_release(&one);
+				goto fail;
+			}
+			q->updated_since = v;
+		} else if (strcmp(k, "district") == 0 || strcmp(k, "publisher") == 0) {
+			static const struct field district_field = {.name = "district",
+								    .type = FT_DISTRICT};
+			const struct field *f = k[0] == 'd' ? &district_field : NULL;
+			if (split_values(v, k, f, ref, &one, false, errbuf, size) < 0) {
+				strbuf_release(&one);
+				goto fail;
+			}
+			char **dst = k[0] == 'd' ? &q->district : &q->publisher;
+			*dst = strbuf_detach(&one, NULL);
+		} else {
+			const struct field *f = dataset_filter_field(ds, k);
+			if (!f || strcmp(k, "district") == 0) {
+				struct strbuf names;
+				strbuf_init(&names, 128);
+				for (size_t j = 0; j < ds->n_fields; j++)
+					if (ds->fields[j].filter && strcmp(ds->fields[j].name, "district"))
+						strbuf_addf(&names, ", %s", ds->fields[j].name);
+				for (size_t j = 0; j < ds->n_derived; j++)
+					if (ds->derived[j].filter)
+						strbuf_addf(&names, ", %s", ds->derived[j].name);
+				snprintf(errbuf, size,
+					 "unknown query parameter %.40s; %s takes limit, cursor, "
+					 "district, updated_since, publisher%s",
+					 k, ds->name, names.buf);
+				strbuf_release(&names);
+				strbuf_release(&one);
+				goto fail;
+			}
+			if (nfields++)
+				strbuf_addc(&fields, ',');
+			strbuf_addf(&fields, "\"%s\":", k);
+			if (split_values(v, k, f, NULL, &fields, true, errbuf, size) < 0) {
+				strbuf_release(&one);
+				goto fail;
+			}
+		}
+		strbuf_release(&one);
+		strbuf_addf(&link, "&%s=", k);
+		strbuf_add_urlencoded(&link, v);
+	}
+	strbuf_addc(&fields, '}');
+	if (nfields)
+		q->fields = strbuf_detach(&fields, NULL);
+	q->filter_hash = fnv1a32(link.buf, link.len, FNV1A32_INIT);
+	q->link_query = strbuf_detach(&link, NULL);
+	strbuf_release(&fields);
+	if (cursor) {
+		uint32_t h;
+		if (cursor_decode(cursor, &h, q->after_id, sizeof(q->after_id)) < 0) {
+			snprintf(errbuf, size,
+				 "cursor is not one this service issued; use next_cursor from the "
+				 "previous page unchanged");
+			list_query_release(q);
+			return -1;
+		}
+		if (h != q->filter_hash) {
+			snprintf(errbuf, size,
+				 "cursor belongs to a list with other filters; repeat the first "
+				 "request's filters with it, or start again without a cursor");
+			list_query_release(q);
+			return -1;
+		}
+	}
+	return 0;
+fail:
+	strbuf_release(&fields);
+	strbuf_release(&link);
+	list_query_release(q);
+	return -1;
+}
+
+void list_query_release(struct list_query *q)
+{
+	free(q->district);
+	free(q->publisher);
+	free(q->fields);
+	free(q->link_query);
+	q->district = q->publisher = q->fields = q->link_query = NULL;
+}

@@ -1,0 +1,525 @@
+/* Validation of untrusted records against their dataset descriptor. Pure: no I/O. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "datasets.h"
+#include "lifecycle.h"
+
+#define BEIJING_LON_MIN 115.4
+#define BEIJING_LON_MAX 117.6
+#define BEIJING_LAT_MIN 39.4
+#define BEIJING_LAT_MAX 41.1
+#define MAX_VERTICES 100000
+
+void verrors_add(struct verrors *e, const char *pointer, const char *fmt, ...)
+{
+	if (e->n == sizeof(e->items) / sizeof(e->items[0])) {
+		e->dropped++;
+		return;
+	}
+	struct verror *v = &e->items[e->n++];
+	snprintf(v->pointer, sizeof(v->pointer), "%s", pointer);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(v->message, sizeof(v->message), fmt, ap);
+	va_end(ap);
+}
+
+/* Decodes one UTF-8 code point; returns its length or 0 when invalid. */
+static size_t utf8_next(const unsigned char *s, size_t n, unsigned *cp)
+{
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	size_t len = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	if (len == 0 || len > n)
+		return 0;
+	unsigned v = s[0] & (0x7F >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = v << 6 | (s[i] & 0x3F);
+	}
+	static const unsigned min[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (v < min[len] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+static bool key_char(unsigned c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_' || c == '.' || c == '(' || c == ')' || c == 0x3014 ||
+	       c == 0x3015 || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF);
+}
+
+bool key_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), chars = 0;
+	while (n > 0) {
+		unsigned cp;
+		size_t l = utf8_next(p, n, &cp);
+		if (l == 0 || !key_char(cp))
+			return false;
+		p += l;
+		n -= l;
+		chars++;
+	}
+	return chars >= 1 && chars <= 64;
+}
+
+static const char uscc_charset[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+bool uscc_valid(const char *s)
+{
+	static const int weights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+	if (strlen(s) != 18)
+		return false;
+	int sum = 0;
+	for (int i = 0; i < 18; i++) {
+		const char *p = s[i] ? strchr(uscc_charset, s[i]) : NULL;
+		if (!p)
+			return false;
+		if (i < 17)
+			sum += (int)(p - uscc_charset) * weights[i];
+		else
+			return (int)(p - uscc_charset) == (31 - sum % 31) % 31;
+	}
+	return false;
+}
+
+bool date_valid(const char *s)
+{
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	int m = (s[5] - '0') * 10 + (s[6] - '0');
+	int d = (s[8] - '0') * 10 + (s[9] - '0');
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1)
+		return false;
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d <= days[m - 1] + (m == 2 && leap);
+}
+
+bool industry_code_valid(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 3 || n > 5 || s[0] < 'A' || s[0] > 'T')
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+bool land_use_syntax_valid(const char *s)
+{
+	size_t n = strlen(s);
+	if (n >= 2 && strcmp(s + n - 2, "-C") == 0)
+		n -= 2;
+	if (n < 1 || n > 4 || s[0] < 'A' || s[0] > 'Z')
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* Checks one [lon, lat] position. */
+static const char *position_check(json_t *pos, char *buf, size_t size)
+{
+	if (!json_is_array(pos) || json_array_size(pos) < 2 || json_array_size(pos) > 3)
+		return "a position must be an array [longitude, latitude]";
+	for (size_t i = 0; i < json_array_size(pos); i++)
+		if (!json_is_number(json_array_get(pos, i)))
+			return "coordinates must be numbers";
+	double lon = json_number_value(json_array_get(pos, 0));
+	double lat = json_number_value(json_array_get(pos, 1));
+	if (!(lon >= BEIJING_LON_MIN && lon <= BEIJING_LON_MAX && lat >= BEIJING_LAT_MIN &&
+	      lat <= BEIJING_LAT_MAX)) {
+		snprintf(buf, size,
+			 "position [%.6f, %.6f] is outside Beijing (longitude 115.4 to 117.6, "
+			 "latitude 39.4 to 41.1; WGS 84 / CGCS2000 degrees, longitude first)",
+			 lon, lat);
+		return buf;
+	}
+	return NULL;
+}
+
+static bool positions_equal(json_t *a, json_t *b)
+{
+	return json_number_value(json_array_get(a, 0)) == json_number_value(json_array_get(b, 0)) &&
+	       json_number_value(json_array_get(a, 1)) == json_number_value(json_array_get(b, 1));
+}
+
+static const char *polygon_check(json_t *rings, size_t *vertices, char *buf, size_t size)
+{
+	if (!json_is_array(rings) || json_array_size(rings) == 0)
+		return "a polygon must be a non-empty array of linear rings";
+	size_t i;
+	json_t *ring;
+	json_array_foreach(rings, i, ring)
+	{
+		if (!json_is_array(ring) || json_array_size(ring) < 4)
+			return "a linear ring must be an array of at least 4 positions";
+		*vertices += json_array_size(ring);
+		if (*vertices > MAX_VERTICES)
+			return "a geometry may have at most 100000 vertices";
+		size_t j;
+		json_t *pos;
+		json_array_foreach(ring, j, pos)
+		{
+			const char *m = position_check(pos, buf, size);
+			if (m)
+				return m;
+		}
+		if (!positions_equal(json_array_get(ring, 0),
+				     json_array_get(ring, json_array_size(ring) - 1)))
+			return "a linear ring must be closed: its last position must equal its first";
+	}
+	return NULL;
+}
+
+const char *geojson_check(json_t *g, bool point, char *buf, size_t size)
+{
+	if (!json_is_object(g))
+		return point ? "must be a GeoJSON Point object"
+			     : "must be a GeoJSON Polygon or MultiPolygon object";
+	const char *key;
+	json_t *v;
+	json_object_foreach(g, key, v)
+	{
+		if (strcmp(key, "type") != 0 && strcmp(key, "coordinates") != 0 &&
+		    strcmp(key, "bbox") != 0) {
+			snprintf(buf, size, "unexpected member \"%.40s\" in a GeoJSON geometry", key);
+			return buf;
+		}
+	}
+	const char *type = json_string_value(json_object_get(g, "type"));
+	json_t *coords = json_object_get(g, "coordinates");
+	if (!type)
+		return "a GeoJSON geometry needs a \"type\"";
+	if (!coords)
+		return "a GeoJSON geometry needs \"coordinates\"";
+	if (point) {
+		if (strcmp(type, "Point") != 0)
+			return "must be a GeoJSON Point";
+		return position_check(coords, buf, size);
+	}
+	size_t vertices = 0;
+	if (strcmp(type, "Polygon") == 0)
+		return polygon_check(coords, &vertices, buf, size);
+	if (strcmp(type, "MultiPolygon") == 0) {
+		if (!json_is_array(coords) || json_array_size(coords) == 0)
+			return "a MultiPolygon must be a non-empty array of polygons";
+		size_t i;
+		json_t *poly;
+		json_array_foreach(coords, i, poly)
+		{
+			const char *m = polygon_check(poly, &vertices, buf, size);
+			if (m)
+				return m;
+		}
+		return NULL;
+	}
+	return "must be a GeoJSON Polygon or MultiPolygon";
+}
+
+/* Short printable excerpt of a string value for messages. */
+static const char *excerpt(const char *s, char *buf, size_t size)
+{
+	size_t n = strlen(s);
+	if (n < size) {
+		return s;
+	}
+	/* Cut at a UTF-8 boundary. */
+	size_t cut = size - 4;
+	while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+		cut--;
+	snprintf(buf, size, "%.*s...", (int)cut, s);
+	return buf;
+}
+
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+static void check_string_value(const struct field *f, const struct refdata *ref, const char *s,
+			       const char *ptr, struct verrors *errs)
+{
+	char ex[64], buf[256];
+	const char *shown = excerpt(s, ex, sizeof(ex));
+	switch (f->type) {
+	case FT_STRING:
+		if (s[0] == '\0')
+			verrors_add(errs, ptr, "must not be empty");
+		else if (utf8_chars(s) > f->max_len)
+			verrors_add(errs, ptr, "must be at most %zu characters", f->max_len);
+		break;
+	case FT_KEY:
+		if (!key_valid(s))
+			verrors_add(errs, ptr,
+				    "\"%s\" is not a valid id: 1 to 64 letters (Chinese allowed), "
+				    "digits or - _ . 〔 〕 ( )",
+				    shown);
+		break;
+	case FT_USCC:
+		if (!uscc_valid(s))
+			verrors_add(errs, ptr,
+				    "\"%s\" is not a valid unified social credit code (18 characters "
+				    "of 0-9 and A-Y without I O S V Z, with the GB 32100 check digit)",
+				    shown);
+		break;
+	case FT_DISTRICT: {
+		const struct ref_retired *r = refdata_retired(ref, s);
+		if (r) {
+			const struct ref_district *now = refdata_district(ref, r->replaced_by);
+			verrors_add(errs, ptr,
+				    "district code %s (%s) was retired in %d; use %s (%s)", r->code,
+				    r->name_zh, r->retired_in, r->replaced_by,
+				    now ? now->name_zh : "?");
+		} else if (!refdata_district(ref, s)) {
+			verrors_add(errs, ptr,
+				    "\"%s\" is not a Beijing district code; see GET /v1/districts "
+				    "(e.g. 110105 for Chaoyang)",
+				    shown);
+		}
+		break;
+	}
+	case FT_DATE:
+		if (!date_valid(s))
+			verrors_add(errs, ptr, "\"%s\" is not a calendar date YYYY-MM-DD", shown);
+		break;
+	case FT_ENUM: {
+		for (const char *const *v = f->values; *v; v++)
+			if (strcmp(*v, s) == 0)
+				return;
+		size_t used = 0;
+		buf[0] = '\0';
+		for (const char *const *v = f->values; *v && used < sizeof(buf) - 1; v++) {
+			int n = snprintf(buf + used, sizeof(buf) - used, "%s%s", used ? ", " : "", *v);
+			if (n < 0)
+				break;
+			used += (size_t)n;
+		}
+		verrors_add(errs, ptr, "\"%s\" is not one of: %s", shown, buf);
+		break;
+	}
+	case FT_LAND_USE:
+		if (!land_use_syntax_valid(s) || !refdata_land_use_known(ref, s))
+			verrors_add(errs, ptr,
+				    "\"%s\" is not a GB 50137 land-use code of construction land "
+				    "(e.g. R2, A33, B1, M1, G1-C)",
+				    shown);
+		break;
+	case FT_INDUSTRY:
+		if (!industry_code_valid(s))
+			verrors_add(errs, ptr,
+				    "\"%s\" is not a GB/T 4754 industry code with its section letter "
+				    "(e.g. C2614)",
+				    shown);
+		break;
+	default:
+		break;
+	}
+}
+
+static const char *type_word(const struct field *f)
+{
+	switch (f->type) {
+	case FT_NUMBER:
+		return "a number";
+	case FT_INTEGER:
+		return "an integer";
+	case FT_POLLUTANTS:
+		return "an array of pollutant codes";
+	case FT_AREA:
+		return "a GeoJSON Polygon or MultiPolygon";
+	case FT_POINT:
+		return "a GeoJSON Point";
+	case FT_DATES:
+		return "an object";
+	default:
+		return "a string";
+	}
+}
+
+static void check_field(const struct field *f, const struct refdata *ref, json_t *v,
+			const char *ptr, struct verrors *errs)
+{
+	char buf[256];
+	switch (f->type) {
+	case FT_NUMBER:
+	case FT_INTEGER: {
+		if (f->type == FT_INTEGER ? !json_is_integer(v) : !json_is_number(v)) {
+			verrors_add(errs, ptr, "must be %s", type_word(f));
+			return;
+		}
+		double d = json_number_value(v);
+		if (!isfinite(d) || d < f->min || (f->max > f->min && d > f->max)) {
+			if (f->max > f->min)
+				verrors_add(errs, ptr, "must be between %g and %g", f->min, f->max);
+			else
+				verrors_add(errs, ptr, "must be at least %g", f->min);
+		}
+		return;
+	}
+	case FT_POLLUTANTS: {
+		if (!json_is_array(v)) {
+			verrors_add(errs, ptr, "must be %s", type_word(f));
+			return;
+		}
+		size_t i;
+		json_t *item;
+		json_array_foreach(v, i, item)
+		{
+			char ip[160];
+			snprintf(ip, sizeof(ip), "%.100s/%zu", ptr, i);
+			const char *code = json_string_value(item);
+			if (!code) {
+				verrors_add(errs, ip, "must be a pollutant code string");
+				continue;
+			}
+			if (!refdata_pollutant_known(ref, code)) {
+				char ex[48];
+				verrors_add(errs, ip,
+					    "\"%s\" is not a pollutant code of the GB 36600 or GB 15618 "
+					    "tables (e.g. As, Cd, Pb, benzene)",
+					    excerpt(code, ex, sizeof(ex)));
+				continue;
+			}
+			for (size_t j = 0; j < i; j++)
+				if (json_equal(json_array_get(v, j), item)) {
+					verrors_add(errs, ip, "\"%s\" is listed twice", code);
+					break;
+				}
+		}
+		return;
+	}
+	case FT_AREA:
+	case FT_POINT: {
+		const char *m = geojson_check(v, f->type == FT_POINT, buf, sizeof(buf));
+		if (m)
+			verrors_add(errs, ptr, "%s", m);
+		return;
+	}
+	case FT_DATES: {
+		if (!json_is_object(v)) {
+			verrors_add(errs, ptr, "must be an object");
+			return;
+		}
+		const char *key;
+		json_t *d;
+		json_object_foreach(v, key, d)
+		{
+			char kp[160];
+			snprintf(kp, sizeof(kp), "%.100s/%.50s", ptr, key);
+			bool known = false;
+			for (const char *const *k = f->values; *k; k++)
+				known = known || strcmp(*k, key) == 0;
+			if (!known) {
+				verrors_add(errs, kp, "unknown member; expected one of hazard_check, "
+						      "self_monitoring, annual_report");
+				continue;
+			}
+			if (json_is_null(d))
+				continue;
+			if (!json_is_string(d) || !date_valid(json_string_value(d)))
+				verrors_add(errs, kp, "must be a date YYYY-MM-DD or null");
+		}
+		return;
+	}
+	default:
+		if (!json_is_string(v)) {
+			verrors_add(errs, ptr, "must be a string");
+			return;
+		}
+		check_string_value(f, ref, json_string_value(v), ptr, errs);
+	}
+}
+
+json_t *record_validate(const struct dataset *ds, const struct refdata *ref, json_t *body,
+			const char *path_id, const char *prefix, struct verrors *errs)
+{
+	char ptr[160];
+	size_t before = errs->n + errs->dropped;
+	if (!json_is_object(body)) {
+		verrors_add(errs, prefix[0] ? prefix : "", "a record must be a JSON object");
+		return NULL;
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach(body, key, v)
+	{
+		if (strcmp(key, "id") == 0 || dataset_field(ds, key) || field_is_server_owned(ds, key))
+			continue;
+		char ex[48];
+		snprintf(ptr, sizeof(ptr), "%s/%s", prefix, excerpt(key, ex, sizeof(ex)));
+		verrors_add(errs, ptr, "unknown field \"%s\" for dataset %s", ex, ds->name);
+	}
+
+	json_t *out = json_object();
+	/* The id: from the body, the path, or both when they agree. */
+	json_t *bid = json_object_get(body, "id");
+	const char *id = NULL;
+	snprintf(ptr, sizeof(ptr), "%s/id", prefix);
+	if (bid && !json_is_null(bid)) {
+		if (!json_is_string(bid))
+			verrors_add(errs, ptr, "must be a string");
+		else if (path_id && strcmp(json_string_value(bid), path_id) != 0) {
+			char ex[64];
+			verrors_add(errs, ptr,
+				    "the id in the body (\"%s\") differs from the id in the path "
+				    "(\"%s\"); leave it out or make them equal",
+				    excerpt(json_string_value(bid), ex, sizeof(ex)), path_id);
+		} else
+			id = json_string_value(bid);
+	} else if (path_id) {
+		id = path_id;
+	} else {
+		verrors_add(errs, ptr, "is required (%s)", ds->id_type_note);
+	}
+	if (id) {
+		struct field idf = {.name = "id", .type = ds->id_type};
+		size_t n0 = errs->n;
+		check_string_value(&idf, ref, id, ptr, errs);
+		if (errs->n == n0)
+			json_object_set_new(out, "id", json_string(id));
+	}
+
+	for (size_t i = 0; i < ds->n_fields; i++) {
+		const struct field *f = &ds->fields[i];
+		json_t *fv = json_object_get(body, f->name);
+		snprintf(ptr, sizeof(ptr), "%s/%s", prefix, f->name);
+		if (!fv || json_is_null(fv)) {
+			if (f->required)
+				verrors_add(errs, ptr, "is required");
+			continue;
+		}
+		size_t n0 = errs->n + errs->dropped;
+		check_field(f, ref, fv, ptr, errs);
+		if (errs->n + errs->dropped == n0)
+			json_object_set(out, f->name, fv);
+	}
+	if (errs->n + errs->dropped > before) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}

@@ -1,0 +1,187 @@
+/* One PostgreSQL connection per worker thread, with every registered statement prepared. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "metrics.h"
+
+#define MAX_STATEMENT_SETS 16
+#define RECONNECT_BACKOFF_MS 200
+
+static char conninfo_buf[4096];
+static int stmt_timeout_ms = 5000;
+static struct {
+	const struct db_stmt *stmts;
+	size_t n;
+} sets[MAX_STATEMENT_SETS];
+static size_t n_sets;
+
+static _Thread_local PGconn *conn;
+static _Thread_local long long last_failure_ms;
+static _Thread_local bool unavailable;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void db_configure(const char *conninfo, int statement_timeout_ms)
+{
+	snprintf(conninfo_buf, sizeof(conninfo_buf), "%s", conninfo);
+	stmt_timeout_ms = statement_timeout_ms;
+}
+
+void db_register(const struct db_stmt *stmts, size_t n)
+{
+	if (n_sets == MAX_STATEMENT_SETS)
+		abort();
+	sets[n_sets].stmts = stmts;
+	sets[n_sets].n = n;
+	n_sets++;
+}
+
+PGconn *db_connect(const char *conninfo, char *errbuf, size_t size)
+{
+	const char *keys[] = {"dbname", "connect_timeout", "application_name", "options", NULL};
+	const char *vals[] = {conninfo, "3", "soilshare", "-c client_min_messages=warning", NULL};
+	PGconn *c = PQconnectdbParams(keys, vals, 1);
+	if (PQstatus(c) != CONNECTION_OK) {
+		snprintf(errbuf, size, "%s", PQerrorMessage(c));
+		size_t n = strlen(errbuf);
+		while (n > 0 && (errbuf[n - 1] == '\n' || errbuf[n - 1] == ' '))
+			errbuf[--n] = '\0';
+		PQfinish(c);
+		return NULL;
+	}
+	return c;
+}
+
+static bool prepare_all(PGconn *c)
+{
+	char sql[128];
+	snprintf(sql, sizeof(sql), "SET statement_timeout = %d; SET TIME ZONE 'UTC'", stmt_timeout_ms);
+	PGresult *res = PQexec(c, sql);
+	bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	PQclear(res);
+	for (size_t s = 0; ok && s < n_sets; s++)
+		for (size_t i = 0; ok && i < sets[s].n; i++) {
+			res = PQprepare(c, sets[s].stmts[i].name, sets[s].stmts[i].sql, 0, NULL);
+			if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+				fprintf(stderr, "soilshare: preparing %s: %s", sets[s].stmts[i].name,
+					PQerrorMessage(c));
+				ok = false;
+			}
+			PQclear(res);
+		}
+	return ok;
+}
+
+/* This thread's connection, connecting when needed; NULL while the database is away. */
+static PGconn *get_conn(void)
+{
+	if (conn && PQstatus(conn) == CONNECTION_OK)
+		return conn;
+	if (conn) {
+		PQfinish(conn);
+		conn = NULL;
+	}
+	long long t = now_ms();
+	if (last_failure_ms && t - last_failure_ms < RECONNECT_BACKOFF_MS) {
+		unavailable = true;
+		return NULL;
+	}
+	char err[512];
+	PGconn *c = db_connect(conninfo_buf, err, sizeof(err));
+	if (c && !prepare_all(c)) {
+		PQfinish(c);
+		c = NULL;
+	}
+	if (!c) {
+		last_failure_ms = t;
+		unavailable = true;
+		return NULL;
+	}
+	atomic_fetch_add(&g_metrics.db_reconnects, 1);
+	last_failure_ms = 0;
+	unavailable = false;
+	conn = c;
+	return conn;
+}
+
+bool db_unavailable(void)
+{
+	return unavailable;
+}
+
+const char *db_sqlstate(const PGresult *res)
+{
+	const char *s = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	return s ? s : "";
+}
+
+PGresult *db_exec(const char *stmt, int n, const char *const *params)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		PGconn *c = get_conn();
+		if (!c)
+			return NULL;
+		bool idle = PQtransactionStatus(c) == PQTRANS_IDLE;
+		PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
+		if (PQstatus(c) == CONNECTION_OK) {
+			unavailable = false;
+			return res;
+		}
+		/* The server went away (restart, failover): drop the connection; a
+		 * statement outside a transaction is safe to send once more. */
+		PQclear(res);
+		PQfinish(conn);
+		conn = NULL;
+		last_failure_ms = 0;
+		if (!idle)
+			break;
+	}
+	unavailable = true;
+	return NULL;
+}
+
+static int simple(const char *sql)
+{
+	PGconn *c = get_conn();
+	if (!c)
+		return -1;
+	PGresult *res = PQexec(c, sql);
+	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : -1;
+	PQclear(res);
+	if (PQstatus(c) != CONNECTION_OK) {
+		PQfinish(conn);
+		conn = NULL;
+		unavailable = true;
+	}
+	return rc;
+}
+
+int db_begin(void)
+{
+	return simple("BEGIN");
+}
+
+int db_commit(void)
+{
+	return simple("COMMIT");
+}
+
+void db_rollback(void)
+{
+	if (conn && PQtransactionStatus(conn) != PQTRANS_IDLE)
+		simple("ROLLBACK");
+}
+
+void db_request_done(void)
+{
+	db_rollback();
+}

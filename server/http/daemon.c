@@ -1,0 +1,317 @@
+/* The libmicrohttpd daemon: request contexts, body reading, limits and dispatch. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <uuid/uuid.h>
+
+#include "datasets.h"
+#include "db.h"
+#include "http.h"
+#include "metrics.h"
+
+struct metrics g_metrics;
+
+static bool request_id_sane(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 128)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-_.:", *s))
+			return false;
+	return true;
+}
+
+struct header_scan {
+	int content_length;
+	bool transfer_encoding;
+	size_t bytes;
+};
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	(void)kind;
+	struct header_scan *s = cls;
+	if (strcasecmp(key, "Content-Length") == 0)
+		s->content_length++;
+	if (strcasecmp(key, "Transfer-Encoding") == 0)
+		s->transfer_encoding = true;
+	s->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+static struct request *request_new(struct MHD_Connection *conn, const char *url,
+				   const char *method)
+{
+	struct request *req = calloc(1, sizeof(*req));
+	if (!req)
+		return NULL;
+	arena_init(&req->arena);
+	req->conn = conn;
+	req->method = http_method_parse(method);
+	req->path = arena_strdup(&req->arena, url);
+	req->body_limit = req->method == HTTP_POST ? BODY_LIMIT_BULK : BODY_LIMIT_SINGLE;
+	const char *rid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-ID");
+	if (rid && request_id_sane(rid)) {
+		snprintf(req->request_id, sizeof(req->request_id), "%s", rid);
+	} else {
+		uuid_t u;
+		uuid_generate_random(u);
+		uuid_unparse_lower(u, req->request_id);
+	}
+	struct header_scan scan = {0};
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, scan_header, &scan);
+	if (scan.content_length > 1 || (scan.content_length && scan.transfer_encoding))
+		req->framing_error = true;
+	if (scan.bytes > HEADER_BLOCK_LIMIT)
+		req->header_too_large = true;
+	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+	if (cl && strtoull(cl, NULL, 10) > req->body_limit)
+		req->body_too_large = true;
+	atomic_fetch_add(&g_metrics.in_flight, 1);
+	return req;
+}
+
+static void body_append(struct request *req, const char *data, size_t size)
+{
+	if (req->body_too_large || req->framing_error || req->header_too_large)
+		return;
+	if (req->body_len + size > req->body_limit) {
+		req->body_too_large = true;
+		free(req->body);
+		req->body = NULL;
+		req->body_len = 0;
+		return;
+	}
+	char *p = realloc(req->body, req->body_len + size + 1);
+	if (!p) {
+		req->body_too_large = true;
+		return;
+	}
+	req->body = p;
+	memcpy(req->body + req->body_len, data, size);
+	req->body_len += size;
+	req->body[req->body_len] = '\0';
+}
+
+static void authenticate_and_run(struct request *req)
+{
+	const struct route *r = req->match.route;
+	if (!r->public) {
+		const char *authz = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND,
+								"Authorization");
+		switch (auth_verify(authz, &req->who)) {
+		case AUTH_OK:
+			break;
+		case AUTH_MISSING:
+			problem_ex(req, 401, "unauthorized", "Unauthorized", NULL,
+				   "WWW-Authenticate: Bearer realm=\"soilshare\"",
+				   "send the API key of your agency as Authorization: Bearer <key>");
+			return;
+		case AUTH_INVALID:
+			problem_ex(req, 401, "unauthorized", "Unauthorized", NULL,
+				   "WWW-Authenticate: Bearer realm=\"soilshare\", error=\"invalid_token\"",
+				   "the API key is unknown, expired or revoked; ask your "
+				   "administrator for a valid key");
+			return;
+		case AUTH_UNAVAILABLE:
+			problem_db(req, NULL);
+			return;
+		}
+		req->authenticated = true;
+		double wait;
+		if (!auth_rate_allow(req->who.key_id, &wait)) {
+			char hdr[64];
+			snprintf(hdr, sizeof(hdr), "Retry-After: %d", (int)wait + 1);
+			problem_ex(req, 429, "rate-limited", "Too Many Requests", NULL, hdr,
+				   "this key sent more requests than its limit allows; retry after "
+				   "%d second(s)",
+				   (int)wait + 1);
+			return;
+		}
+	}
+	r->handler(req);
+}
+
+static void dispatch(struct request *req)
+{
+	if (req->header_too_large) {
+		problem(req, 431, "header-too-large", "Request Header Fields Too Large",
+			"the request's header block is larger than %u KiB", HEADER_BLOCK_LIMIT >> 10);
+		return;
+	}
+	if (req->framing_error) {
+		problem(req, 400, "bad-request", "Bad Request",
+			"the request has conflicting framing: several Content-Length headers, or "
+			"Content-Length together with Transfer-Encoding");
+		return;
+	}
+	if (req->body_too_large) {
+		problem(req, 413, "payload-too-large", "Payload Too Large",
+			"the request body is larger than %zu MiB, the limit for this request",
+			req->body_limit >> 20);
+		return;
+	}
+	enum http_method m = req->method == HTTP_HEAD ? HTTP_GET : req->method;
+	switch (router_match(routes, routes_count, m, req->path, dataset_exists, &req->match)) {
+	case ROUTE_FOUND:
+		authenticate_and_run(req);
+		return;
+	case ROUTE_METHOD_NOT_ALLOWED: {
+		char allow[96], hdr[128];
+		unsigned mask = req->match.allowed;
+		if (mask & HTTP_GET)
+			mask |= HTTP_HEAD;
+		http_methods_format(mask, allow, sizeof(allow));
+		snprintf(hdr, sizeof(hdr), "Allow: %s", allow);
+		problem_ex(req, 405, "method-not-allowed", "Method Not Allowed", NULL, hdr,
+			   "%s is not allowed on this resource; allowed: %s",
+			   http_method_name(req->method), allow);
+		return;
+	}
+	case ROUTE_NOT_FOUND:
+		break;
+	}
+	/* A name under /v1/ that is no dataset: say which exist. */
+	if (strncmp(req->path, "/v1/", 4) == 0 && !strchr(req->path + 4, '/') && req->path[4]) {
+		problem(req, 404, "not-found", "Not Found",
+			"there is no dataset or resource \"%.64s\"; GET /v1/datasets lists the "
+			"datasets",
+			req->path + 4);
+		return;
+	}
+	problem(req, 404, "not-found", "Not Found",
+		"no resource at this path; the API is described at /openapi.json");
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
+{
+	(void)cls;
+	(void)version;
+	struct request *req = *con_cls;
+	if (!req) {
+		/* First call: headers only. Answering later keeps the connection alive. */
+		req = request_new(conn, url, method);
+		if (!req)
+			return MHD_NO;
+		*con_cls = req;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!req->responded)
+			body_append(req, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		if (!req->responded && (req->body_too_large || req->framing_error))
+			dispatch(req);
+		return MHD_YES;
+	}
+	if (req->responded)
+		return MHD_YES;
+	dispatch(req);
+	if (!req->responded)
+		problem(req, 500, "internal", "Internal Server Error",
+			"the server could not answer this request");
+	return req->queue_failed ? MHD_NO : MHD_YES;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	struct request *req = *con_cls;
+	if (!req)
+		return;
+	*con_cls = NULL;
+	db_request_done();
+	if (req->status >= 100 && req->status < 600)
+		atomic_fetch_add(&g_metrics.requests[req->status / 100], 1);
+	atomic_fetch_sub(&g_metrics.in_flight, 1);
+	free(req->body);
+	arena_release(&req->arena);
+	free(req);
+}
+
+static void log_mhd(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	fputs("soilshare: http: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	if (buf)
+		buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+struct MHD_Daemon *http_start(const struct config *cfg, char *errbuf, size_t size)
+{
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	static char *cert, *key;
+	if (cfg->tls_cert) {
+		cert = read_file(cfg->tls_cert);
+		key = read_file(cfg->tls_key);
+		if (!cert || !key) {
+			snprintf(errbuf, size, "cannot read the TLS certificate or key file");
+			return NULL;
+		}
+		flags |= MHD_USE_TLS;
+	}
+	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
+	if (inet_pton(AF_INET, cfg->bind, &addr.sin_addr) != 1) {
+		snprintf(errbuf, size, "--bind takes an IPv4 address, not \"%s\"", cfg->bind);
+		return NULL;
+	}
+	struct MHD_OptionItem tls_opts[] = {
+		{MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, key},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags, (uint16_t)cfg->port, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER,
+		log_mhd, NULL, MHD_OPTION_SOCK_ADDR, &addr,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned)cfg->per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)cfg->idle_timeout_sec, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
+		MHD_OPTION_ARRAY, cfg->tls_cert ? tls_opts : &tls_opts[2], MHD_OPTION_END);
+	if (!d)
+		snprintf(errbuf, size, "cannot listen on %s:%d (in use, or not permitted)", cfg->bind,
+			 cfg->port);
+	return d;
+}
+
+void http_stop(struct MHD_Daemon *d, int drain_sec)
+{
+	MHD_socket fd = MHD_quiesce_daemon(d);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	for (int i = 0; i < drain_sec * 20 && atomic_load(&g_metrics.in_flight) > 0; i++)
+		usleep(50 * 1000);
+	MHD_stop_daemon(d);
+}

@@ -1,0 +1,124 @@
+/* soilshare: command-line entry — serve, migrate, and key administration. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "auth.h"
+#include "config.h"
+#include "db.h"
+#include "http.h"
+#include "refdata.h"
+
+static const char *env(const char *name)
+{
+	return getenv(name);
+}
+
+/* Connects, migrates and loads reference data; returns 0 or exits the process. */
+static int prepare_database(const struct config *cfg, bool verbose)
+{
+	if (!cfg->database_url) {
+		fprintf(stderr, "soilshare: set DATABASE_URL (or --database-url) to a PostgreSQL "
+				"connection string, e.g. postgresql://user@localhost:5432/soilshare\n");
+		exit(2);
+	}
+	char err[1024];
+	PGconn *c = db_connect(cfg->database_url, err, sizeof(err));
+	if (!c) {
+		fprintf(stderr, "soilshare: cannot connect to the database: %s\n", err);
+		exit(1);
+	}
+	int version = db_migrate(c, verbose, err, sizeof(err));
+	if (version < 0) {
+		fprintf(stderr, "soilshare: migration failed: %s", err);
+		PQfinish(c);
+		exit(1);
+	}
+	if (refdata_load(c, &g_refdata, err, sizeof(err)) < 0) {
+		fprintf(stderr, "soilshare: %s\n", err);
+		PQfinish(c);
+		exit(1);
+	}
+	PQfinish(c);
+	return version;
+}
+
+static int serve(struct config *cfg)
+{
+	int version = prepare_database(cfg, true);
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	db_configure(cfg->database_url, cfg->statement_timeout_ms);
+	auth_register_statements();
+	api_register_statements();
+	records_register_statements();
+	struct auth_config ac = {
+		.rate_per_sec = cfg->rate_per_sec, .burst = cfg->rate_burst, .cache_ttl_sec = 1.0};
+	auth_configure(&ac);
+
+	/* Worker threads inherit this mask, so only sigwait() below sees the signals. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	char err[256];
+	struct MHD_Daemon *d = http_start(cfg, err, sizeof(err));
+	if (!d) {
+		fprintf(stderr, "soilshare: %s\n", err);
+		return 1;
+	}
+	fprintf(stderr, "soilshare: schema version %d; listening on %s://%s:%d with %d threads\n",
+		version, cfg->tls_cert ? "https" : "http", cfg->bind, cfg->port, cfg->threads);
+	int sig = 0;
+	sigwait(&set, &sig);
+	fprintf(stderr, "soilshare: %s received, finishing in-flight requests\n",
+		sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	http_stop(d, cfg->drain_timeout_sec);
+	fprintf(stderr, "soilshare: stopped\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *prog = "soilshare";
+	const char *cmd = argc > 1 && argv[1][0] != '-' ? argv[1] : "serve";
+	int first = argc > 1 && argv[1][0] != '-' ? 2 : 1;
+	struct config cfg;
+	char err[512];
+
+	if (strcmp(cmd, "keys") == 0) {
+		const char *url = getenv("DATABASE_URL");
+		if (!url) {
+			fprintf(stderr, "soilshare: set DATABASE_URL to administer keys\n");
+			return 2;
+		}
+		return keys_command(url, argc - first, argv + first);
+	}
+	if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0 && strcmp(cmd, "help") != 0) {
+		fprintf(stderr, "soilshare: unknown command \"%s\"; see --help\n", cmd);
+		return 2;
+	}
+	int rc = config_parse(&cfg, argc - first, argv + first, env, err, sizeof(err));
+	if (rc == 1 || strcmp(cmd, "help") == 0) {
+		config_usage(prog);
+		return 0;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "soilshare: %s\n", err);
+		return 2;
+	}
+	if (strcmp(cmd, "migrate") == 0) {
+		int version = prepare_database(&cfg, true);
+		fprintf(stderr, "soilshare: schema at version %d\n", version);
+		return 0;
+	}
+	return serve(&cfg);
+}
