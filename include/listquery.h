@@ -25,7 +25,8 @@ struct list_query {
 	 * literals; `fields` is a JSON object {"field": ["a", "b"]}. */
 	char *district;
 	char *publisher;
-	const char *updated_since;
+	const char *updated_since; /* points to since_buf or NULL */
+	char since_buf[40];
 	char *fields;
 	uint32_t filter_hash;
 	/* The filter arguments again, canonical, for the next page's link. */

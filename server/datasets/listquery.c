@@ -41,7 +41,8 @@ bool rfc3339_valid(const char *s)
 	}
 	if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
 		return true;
-	if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':' && p[1] >= '0' &&
+	/* A '+' sent unencoded in a query string arrives as a space. */
+	if ((*p == '+' || *p == ' ' || *p == '-') && strlen(p) == 6 && p[3] == ':' && p[1] >= '0' &&
 	    p[1] <= '9' && p[2] >= '0' && p[2] <= '9' && p[4] >= '0' && p[4] <= '5' &&
 	    p[5] >= '0' && p[5] <= '9')
 		return true;
@@ -194,7 +195,11 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 				strbuf_release(&one);
 				goto fail;
 			}
-			q->updated_since = v;
+			snprintf(q->since_buf, sizeof(q->since_buf), "%s", v);
+			char *sp = strchr(q->since_buf + 10, ' ');
+			if (sp)
+				*sp = '+';
+			q->updated_since = q->since_buf;
 		} else if (strcmp(k, "district") == 0 || strcmp(k, "publisher") == 0) {
 			static const struct field district_field = {.name = "district",
 								    .type = FT_DISTRICT};

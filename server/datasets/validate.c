@@ -251,6 +251,21 @@ static const char *excerpt(const char *s, char *buf, size_t size)
 	return buf;
 }
 
+/* A JSON pointer reference token (RFC 6901): '~' as "~0", '/' as "~1". */
+static void pointer_token(const char *s, char *out, size_t size)
+{
+	size_t o = 0;
+	for (; *s && o + 3 < size; s++) {
+		if (*s == '~' || *s == '/') {
+			out[o++] = '~';
+			out[o++] = *s == '~' ? '0' : '1';
+		} else {
+			out[o++] = *s;
+		}
+	}
+	out[o] = '\0';
+}
+
 static size_t utf8_chars(const char *s)
 {
 	size_t n = 0;
@@ -469,9 +484,11 @@ json_t *record_validate(const struct dataset *ds, const struct refdata *ref, jso
 	{
 		if (strcmp(key, "id") == 0 || dataset_field(ds, key) || field_is_server_owned(ds, key))
 			continue;
-		char ex[48];
-		snprintf(ptr, sizeof(ptr), "%s/%s", prefix, excerpt(key, ex, sizeof(ex)));
-		verrors_add(errs, ptr, "unknown field \"%s\" for dataset %s", ex, ds->name);
+		char ex[48], token[100];
+		const char *shown = excerpt(key, ex, sizeof(ex));
+		pointer_token(shown, token, sizeof(token));
+		snprintf(ptr, sizeof(ptr), "%.100s/%s", prefix, token);
+		verrors_add(errs, ptr, "unknown field \"%s\" for dataset %s", shown, ds->name);
 	}
 
 	json_t *out = json_object();

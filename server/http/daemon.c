@@ -203,14 +203,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!req)
 			return MHD_NO;
 		*con_cls = req;
-		return MHD_YES;
+		/* A request refused on its headers alone is answered now, before its body
+		 * is read (MHD accepts a response only in this state or after the body);
+		 * the connection then closes, which is right for such a request. */
+		if (req->header_too_large || req->framing_error || req->body_too_large)
+			dispatch(req);
+		return req->queue_failed ? MHD_NO : MHD_YES;
 	}
 	if (*upload_data_size) {
 		if (!req->responded)
 			body_append(req, upload_data, *upload_data_size);
 		*upload_data_size = 0;
-		if (!req->responded && (req->body_too_large || req->framing_error))
-			dispatch(req);
 		return MHD_YES;
 	}
 	if (req->responded)

@@ -1,0 +1,156 @@
+/* Lists over HTTP: keyset pagination, filters, cursors and their errors. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+/* Huairou (110116) is used by this test only, so its plots are exactly the ones made here. */
+#define N_PLOTS 23
+
+Test(list, pages_cover_every_record_once)
+{
+	const char *statuses[] = {"suspected", "listed", "cleared"};
+	char *ids[N_PLOTS];
+	for (int i = 0; i < N_PLOTS; i++) {
+		ids[i] = uniq("110116-L");
+		char path[256];
+		snprintf(path, sizeof(path), "/v1/plots/%s", ids[i]);
+		char *body = plot_body("110116", statuses[i % 3], "G1");
+		struct resp *r = call("PUT", path, key_of("ecology"), body, NULL);
+		cr_assert_eq(r->status, 201, "%s", r->body);
+		resp_free(r);
+		free(body);
+	}
+	/* Walk the district's pages, 5 at a time, following next_cursor. */
+	int seen = 0, pages = 0, mine = 0;
+	char last[256] = "";
+	char path[1024];
+	snprintf(path, sizeof(path), "/v1/plots?district=110116&limit=5");
+	for (;;) {
+		struct resp *r = call("GET", path, key_of("water"), NULL, NULL);
+		cr_assert_eq(r->status, 200, "%s", r->body);
+		json_t *items = json_object_get(r->json, "items");
+		cr_assert_leq(json_array_size(items), 5);
+		size_t i;
+		json_t *it;
+		json_array_foreach(items, i, it)
+		{
+			const char *id = json_string_value(json_object_get(it, "id"));
+			cr_assert_gt(strcmp(id, last), 0, "ids ascend without repeats: %s after %s",
+				     id, last);
+			snprintf(last, sizeof(last), "%s", id);
+			cr_assert_str_eq(json_string_value(json_object_get(it, "district")), "110116");
+			for (int k = 0; k < N_PLOTS; k++)
+				mine += strcmp(ids[k], id) == 0;
+			seen++;
+		}
+		pages++;
+		const char *next = json_string_value(json_object_get(r->json, "next_cursor"));
+		const char *link = resp_header(r, "Link");
+		if (!next) {
+			cr_assert_null(link, "no Link on the last page");
+			resp_free(r);
+			break;
+		}
+		cr_assert(link && strstr(link, next) && strstr(link, "rel=\"next\"") &&
+				  strstr(link, "district=110116"),
+			  "Link carries the cursor and the filters: %s", link ? link : "(none)");
+		snprintf(path, sizeof(path), "/v1/plots?district=110116&limit=5&cursor=%s", next);
+		resp_free(r);
+		cr_assert_lt(pages, 100);
+	}
+	cr_assert_eq(mine, N_PLOTS, "every plot made here was listed once (seen %d)", seen);
+	cr_assert_geq(pages, (N_PLOTS + 4) / 5);
+
+	/* Any-of filter on status with the derived land class. */
+	struct resp *r = call("GET", "/v1/plots?district=110116&status=listed,cleared&land_class=II"
+				     "&limit=1000",
+			      key_of("water"), NULL, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	size_t i;
+	json_t *it;
+	int listed_or_cleared = 0;
+	json_array_foreach(json_object_get(r->json, "items"), i, it)
+	{
+		const char *st = json_string_value(json_object_get(it, "status"));
+		cr_assert(strcmp(st, "listed") == 0 || strcmp(st, "cleared") == 0, "%s", st);
+		listed_or_cleared++;
+	}
+	cr_assert_geq(listed_or_cleared, (N_PLOTS / 3) * 2);
+	resp_free(r);
+	for (int k = 0; k < N_PLOTS; k++)
+		free(ids[k]);
+}
+
+Test(list, cursor_is_bound_to_its_filters)
+{
+	for (int i = 0; i < 2; i++) {
+		char *id = uniq("110105-CB"), path[256];
+		snprintf(path, sizeof(path), "/v1/plots/%s", id);
+		char *body = plot_body("110105", "suspected", "R2");
+		struct resp *w = call("PUT", path, key_of("ecology"), body, NULL);
+		cr_assert_eq(w->status, 201, "%s", w->body);
+		resp_free(w);
+		free(body);
+		free(id);
+	}
+	struct resp *r = call("GET", "/v1/plots?limit=1", key_of("water"), NULL, NULL);
+	cr_assert_eq(r->status, 200);
+	const char *next = json_string_value(json_object_get(r->json, "next_cursor"));
+	cr_assert_not_null(next, "there is more than one plot: %s", r->body);
+	char path[512];
+	snprintf(path, sizeof(path), "/v1/plots?limit=1&status=listed&cursor=%s", next);
+	struct resp *r2 = call("GET", path, key_of("water"), NULL, NULL);
+	assert_problem(r2, 400, "/problems/bad-request");
+	cr_assert(strstr(r2->body, "filters"), "%s", r2->body);
+	resp_free(r2);
+	resp_free(r);
+}
+
+Test(list, bad_parameters_are_400)
+{
+	const char *bad[] = {
+		"/v1/plots?limit=0",
+		"/v1/plots?limit=1001",
+		"/v1/plots?limit=ten",
+		"/v1/plots?cursor=not-a-cursor",
+		"/v1/plots?colour=red",
+		"/v1/plots?status=listed&status=cleared",
+		"/v1/plots?status=exploded",
+		"/v1/plots?land_class=III",
+		"/v1/plots?updated_since=yesterday",
+		"/v1/plots?district=110103",
+		"/v1/supervised-units?listed_year=1999",
+		"/v1/land-use-changes?status=listed",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct resp *r = call("GET", bad[i], key_of("water"), NULL, NULL);
+		assert_problem(r, 400, "/problems/bad-request");
+		resp_free(r);
+	}
+	struct resp *r = call("GET", "/v1/plots?colour=red", key_of("water"), NULL, NULL);
+	cr_assert(strstr(r->body, "status") && strstr(r->body, "planned_use"),
+		  "the message lists the filters: %s", r->body);
+	resp_free(r);
+}
+
+Test(list, updated_since_and_publisher_filter)
+{
+	struct resp *r = call("GET", "/v1/plots?updated_since=2000-01-01T00:00:00Z&publisher=ecology"
+				     "&limit=3",
+			      key_of("water"), NULL, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(r->json, "items"), i, it)
+		cr_assert_str_eq(json_string_value(json_object_get(it, "publisher")), "ecology");
+	resp_free(r);
+	r = call("GET", "/v1/plots?updated_since=2099-01-01T00:00:00%2B08:00", key_of("water"), NULL,
+		 NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_eq(json_array_size(json_object_get(r->json, "items")), 0);
+	cr_assert_null(json_object_get(r->json, "next_cursor"));
+	resp_free(r);
+}

@@ -1,0 +1,158 @@
+/* Service endpoints, routing errors and request ids over HTTP. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+Test(service, healthz_needs_no_key)
+{
+	struct resp *r = call("GET", "/healthz", NULL, NULL, NULL);
+	cr_assert_eq(r->status, 200);
+	cr_assert_str_eq(json_string_value(json_object_get(r->json, "status")), "ok");
+	cr_assert_not_null(resp_header(r, "X-Request-ID"));
+	resp_free(r);
+}
+
+Test(service, readyz_reports_schema_version)
+{
+	struct resp *r = call("GET", "/readyz", NULL, NULL, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_str_eq(json_string_value(json_object_get(r->json, "status")), "ready");
+	cr_assert_geq(json_integer_value(json_object_get(r->json, "schema_version")), 3);
+	resp_free(r);
+}
+
+Test(service, metrics_are_prometheus_text)
+{
+	struct resp *r = call("GET", "/metrics", NULL, NULL, NULL);
+	cr_assert_eq(r->status, 200);
+	cr_assert(strstr(resp_header(r, "Content-Type"), "text/plain"));
+	cr_assert(strstr(r->body, "# TYPE soilshare_http_requests_total counter"));
+	cr_assert(strstr(r->body, "soilshare_http_requests_total{class=\"2xx\"}"));
+	resp_free(r);
+}
+
+Test(service, openapi_json_is_the_repository_document)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/openapi/openapi.json", need_env("SOILSHARE_ROOT"));
+	json_error_t err;
+	json_t *file = json_load_file(path, 0, &err);
+	cr_assert_not_null(file, "%s: %s", path, err.text);
+	struct resp *r = call("GET", "/openapi.json", NULL, NULL, NULL);
+	cr_assert_eq(r->status, 200);
+	cr_assert(json_equal(file, r->json), "served document differs from openapi/openapi.json");
+	cr_assert_str_eq(json_string_value(json_object_get(r->json, "openapi")), "3.1.0");
+	json_decref(file);
+	resp_free(r);
+}
+
+Test(service, request_id_is_echoed_or_generated)
+{
+	const char *h[] = {"X-Request-ID: my-trace.42", NULL};
+	struct resp *r = call("GET", "/healthz", NULL, NULL, h);
+	cr_assert_str_eq(resp_header(r, "X-Request-ID"), "my-trace.42");
+	resp_free(r);
+	const char *bad[] = {"X-Request-ID: has spaces and <tags>", NULL};
+	r = call("GET", "/healthz", NULL, NULL, bad);
+	const char *rid = resp_header(r, "X-Request-ID");
+	cr_assert(rid && strlen(rid) == 36, "a generated UUID replaces an unusable id, got %s", rid);
+	resp_free(r);
+}
+
+Test(service, unknown_route_is_problem_404)
+{
+	struct resp *r = call("GET", "/nothing/here", NULL, NULL, NULL);
+	assert_problem(r, 404, "/problems/not-found");
+	cr_assert_str_eq(json_string_value(json_object_get(r->json, "instance")), "/nothing/here");
+	resp_free(r);
+	r = call("GET", "/v1/no-such-dataset", key_of("water"), NULL, NULL);
+	assert_problem(r, 404, "/problems/not-found");
+	cr_assert(strstr(r->body, "/v1/datasets"), "points to the catalogue: %s", r->body);
+	resp_free(r);
+	r = call("GET", "/v1/plots/", key_of("water"), NULL, NULL);
+	assert_problem(r, 404, NULL);
+	resp_free(r);
+}
+
+Test(service, wrong_method_is_405_with_allow)
+{
+	struct resp *r = call("DELETE", "/healthz", NULL, NULL, NULL);
+	assert_problem(r, 405, "/problems/method-not-allowed");
+	cr_assert_str_eq(resp_header(r, "Allow"), "GET, HEAD");
+	resp_free(r);
+	r = call("POST", "/v1/plots/x", key_of("ecology"), "{}", NULL);
+	assert_problem(r, 405, NULL);
+	cr_assert_str_eq(resp_header(r, "Allow"), "GET, HEAD, PUT, PATCH, DELETE");
+	resp_free(r);
+}
+
+Test(service, head_answers_like_get_without_body)
+{
+	struct resp *r = call("HEAD", "/healthz", NULL, NULL, NULL);
+	cr_assert_eq(r->status, 200);
+	cr_assert_eq(r->len, 0);
+	resp_free(r);
+}
+
+Test(service, reference_lists)
+{
+	struct resp *r = call("GET", "/v1/districts", key_of("water"), NULL, NULL);
+	cr_assert_eq(r->status, 200);
+	json_t *items = json_object_get(r->json, "items");
+	cr_assert_eq(json_array_size(items), 17, "16 districts and E-Town");
+	bool etown = false;
+	size_t i;
+	json_t *d;
+	json_array_foreach(items, i, d) if (strcmp(json_string_value(json_object_get(d, "code")),
+						   "110302") == 0) etown =
+		json_is_false(json_object_get(d, "gb2260"));
+	cr_assert(etown, "E-Town is listed with gb2260 false");
+	resp_free(r);
+	r = call("GET", "/v1/agencies", key_of("water"), NULL, NULL);
+	cr_assert_eq(r->status, 200);
+	cr_assert_eq(json_array_size(json_object_get(r->json, "items")), 15);
+	resp_free(r);
+}
+
+Test(service, catalogue_lists_every_dataset)
+{
+	struct resp *r = call("GET", "/v1/datasets", key_of("water"), NULL, NULL);
+	cr_assert_eq(r->status, 200);
+	json_t *items = json_object_get(r->json, "items");
+	cr_assert_eq(json_array_size(items), 3);
+	json_t *first = json_array_get(items, 0);
+	cr_assert_str_eq(json_string_value(json_object_get(first, "name")), "plots");
+	cr_assert_str_eq(json_string_value(json_object_get(first, "title_zh")), "地块（污染状况）");
+	cr_assert(json_is_integer(json_object_get(first, "count")));
+	cr_assert_eq(json_array_size(json_object_get(first, "publishers")), 2);
+	cr_assert_not_null(json_object_get(first, "last_changed_at"));
+	resp_free(r);
+}
+
+Test(service, framing_conflicts_are_400)
+{
+	/* Content-Length twice: the server must refuse, not guess. */
+	const char *h[] = {"Content-Length: 2", "Content-Length: 2", NULL};
+	struct resp *r = call("PUT", "/v1/plots/framing-test", key_of("ecology"), "{}", h);
+	cr_assert(r->status == 400, "got %ld", r->status);
+	resp_free(r);
+	r = call("GET", "/healthz", NULL, NULL, NULL);
+	cr_assert_eq(r->status, 200, "server healthy afterwards");
+	resp_free(r);
+}
+
+Test(service, oversized_header_block_is_431)
+{
+	char *big = malloc(20000);
+	strcpy(big, "X-Filler: ");
+	memset(big + 10, 'a', 17000);
+	big[17010] = '\0';
+	const char *h[] = {big, NULL};
+	struct resp *r = call("GET", "/healthz", NULL, NULL, h);
+	cr_assert_eq(r->status, 431, "got %ld", r->status);
+	resp_free(r);
+	free(big);
+}

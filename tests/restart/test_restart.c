@@ -1,0 +1,121 @@
+/* Reliability over HTTP: PostgreSQL stopped and started under a running server; SIGTERM. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Starts the server binary on `port`; returns its pid once /healthz answers. */
+static pid_t spawn_server(int port, char *url, size_t size)
+{
+	snprintf(url, size, "http://127.0.0.1:%d", port);
+	pid_t pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		char p[16];
+		snprintf(p, sizeof(p), "%d", port);
+		freopen("/dev/null", "w", stdout);
+		execl(need_env("SOILSHARE_BIN"), "soilshare", "serve", "--port", p, "--bind",
+		      "127.0.0.1", "--threads", "2", (char *)NULL);
+		_exit(127);
+	}
+	char health[256];
+	snprintf(health, sizeof(health), "%s/readyz", url);
+	for (int i = 0; i < 200; i++) {
+		usleep(50 * 1000);
+		struct resp *r = call_url("GET", health, NULL, NULL, NULL);
+		long s = r->status;
+		resp_free(r);
+		if (s == 200)
+			return pid;
+	}
+	kill(pid, SIGKILL);
+	cr_assert_fail("the server did not become ready");
+	return -1;
+}
+
+static int port_from_env(const char *name)
+{
+	return atoi(need_env(name));
+}
+
+Test(restart, database_restart_gives_503_then_recovers, .timeout = 90)
+{
+	char url[128], path[512];
+	pid_t pid = spawn_server(port_from_env("SOILSHARE_SPARE_PORT"), url, sizeof(url));
+	char *id = uniq("110105-R");
+	snprintf(path, sizeof(path), "%s/v1/plots/%s", url, id);
+	char *body = plot_body("110105", "suspected", "R2");
+	struct resp *r = call_url("PUT", path, key_of("ecology"), body, NULL);
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	resp_free(r);
+
+	cr_assert_eq(system(need_env("SOILSHARE_PG_STOP")), 0, "stopping PostgreSQL");
+	r = call_url("GET", path, key_of("ecology"), NULL, NULL);
+	assert_problem(r, 503, "/problems/unavailable");
+	cr_assert_not_null(resp_header(r, "Retry-After"));
+	resp_free(r);
+	r = call_url("PUT", path, key_of("ecology"), body, NULL);
+	assert_problem(r, 503, NULL);
+	resp_free(r);
+	char ready[256];
+	snprintf(ready, sizeof(ready), "%s/readyz", url);
+	r = call_url("GET", ready, NULL, NULL, NULL);
+	cr_assert_eq(r->status, 503);
+	resp_free(r);
+	r = call_url("GET", path, NULL, NULL, NULL);
+	cr_assert_eq(r->status, 401, "no key is still 401, not 503");
+	resp_free(r);
+
+	cr_assert_eq(system(need_env("SOILSHARE_PG_START")), 0, "starting PostgreSQL");
+	double back = now(), recovered = -1;
+	while (now() - back < 10) {
+		r = call_url("GET", path, key_of("ecology"), NULL, NULL);
+		long s = r->status;
+		resp_free(r);
+		if (s == 200) {
+			recovered = now() - back;
+			break;
+		}
+		cr_assert_eq(s, 503, "only 503 while recovering, got %ld", s);
+		usleep(100 * 1000);
+	}
+	cr_assert(recovered >= 0 && recovered <= 3.0, "recovered in %.2f s", recovered);
+	r = call_url("PUT", path, key_of("ecology"), plot_body("110105", "preliminary_survey", "R2"),
+		     NULL);
+	cr_assert_eq(r->status, 200, "writes work again: %s", r->body);
+	cr_assert_eq(json_integer_value(json_object_get(r->json, "version")), 2,
+		     "the write acknowledged before the restart is there");
+	resp_free(r);
+	kill(pid, SIGTERM);
+	int status;
+	waitpid(pid, &status, 0);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	free(body);
+	free(id);
+}
+
+Test(restart, sigterm_stops_cleanly, .timeout = 60)
+{
+	char url[128];
+	pid_t pid = spawn_server(port_from_env("SOILSHARE_SPARE_PORT"), url, sizeof(url));
+	kill(pid, SIGTERM);
+	int status;
+	double t = now();
+	waitpid(pid, &status, 0);
+	cr_assert(WIFEXITED(status), "the server exited rather than died");
+	cr_assert_eq(WEXITSTATUS(status), 0);
+	cr_assert_lt(now() - t, 5.0, "and promptly");
+}

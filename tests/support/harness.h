@@ -1,0 +1,46 @@
+/* End-to-end test support: HTTP calls to the running server, keys, unique ids. */
+#ifndef SOILSHARE_TEST_HARNESS_H
+#define SOILSHARE_TEST_HARNESS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+struct resp {
+	long status;
+	char *body;
+	size_t len;
+	json_t *json; /* parsed body when it is JSON, else NULL */
+	char *headers; /* raw header block */
+};
+
+/* The base URL of the server under test (SOILSHARE_URL); fails the test when unset. */
+const char *base_url(void);
+/* An environment variable the test script must set; fails the test when unset. */
+const char *need_env(const char *name);
+
+/* Sends a request; `headers` is NULL or a NULL-terminated list of "Name: value". */
+struct resp *call(const char *method, const char *path, const char *key, const char *body,
+		  const char *const *headers);
+struct resp *call_url(const char *method, const char *url, const char *key, const char *body,
+		      const char *const *headers);
+void resp_free(struct resp *r);
+/* A response header's value (case-insensitive name), copied into a static buffer; NULL if absent. */
+const char *resp_header(const struct resp *r, const char *name);
+
+/* Keys made by scripts/test: agency code, or "district:110105". */
+const char *key_of(const char *who);
+/* Creates a key with the server binary's admin command; returns a malloc'd key. */
+char *create_key(const char *agency, const char *district, const char *expires);
+/* Runs "soilshare keys revoke ID". */
+int revoke_key(const char *key_id);
+
+/* An id unique to this test run: prefix-<pid>-<n>. */
+char *uniq(const char *prefix);
+
+/* A valid plot body for `district` with `status`, as JSON text (malloc'd). */
+char *plot_body(const char *district, const char *status, const char *planned_use);
+
+/* Asserts the response is a problem+json of `status` with the basic members. */
+void assert_problem(const struct resp *r, long status, const char *type);
+
+#endif
