@@ -487,7 +487,7 @@ json_t *record_validate(const struct dataset *ds, const struct refdata *ref, jso
 		char ex[48], token[100];
 		const char *shown = excerpt(key, ex, sizeof(ex));
 		pointer_token(shown, token, sizeof(token));
-		snprintf(ptr, sizeof(ptr), "%.100s/%s", prefix, token);
+		snprintf(ptr, sizeof(ptr), "%.58s/%s", prefix, token);
 		verrors_add(errs, ptr, "unknown field \"%s\" for dataset %s", shown, ds->name);
 	}
 
