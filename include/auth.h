@@ -8,9 +8,9 @@
 
 #include "datasets.h"
 
-#define KEY_ID_LEN 12     /* hex characters */
+#define KEY_ID_LEN     12 /* hex characters */
 #define KEY_SECRET_LEN 43 /* base64url of 32 random bytes */
-#define KEY_PREFIX "ss_"
+#define KEY_PREFIX     "ss_"
 
 struct identity {
 	char key_id[KEY_ID_LEN + 1];
@@ -30,8 +30,8 @@ const char *identity_publisher(const struct identity *id);
  * version (if any) has `old_publisher` and `old_district`, giving it `new_district`
  * (NULL for a delete)? Returns true, or false with a message for a 403. */
 bool authz_can_write(const struct dataset *ds, const struct identity *who,
-		     const char *old_publisher, const char *old_district, const char *new_district,
-		     char *msg, size_t size);
+                     const char *old_publisher, const char *old_district, const char *new_district,
+                     char *msg, size_t size);
 /* Whether `who` may write `ds` at all (for /v1/me). */
 bool authz_may_publish(const struct dataset *ds, const struct identity *who);
 

@@ -25,7 +25,7 @@ struct config {
  * (--port 8080 or --port=8080). Returns 0, 1 when --help was asked, or -1 with a
  * message in errbuf. */
 int config_parse(struct config *c, int argc, char **argv, const char *(*getenv_fn)(const char *),
-		 char *errbuf, size_t size);
+                 char *errbuf, size_t size);
 void config_usage(const char *prog);
 
 #endif

@@ -39,7 +39,7 @@ struct field {
 
 /* Who may write: agency codes; "district" means district keys, own district only. */
 struct dataset {
-	const char *name;     /* URL name, e.g. "supervised-units" */
+	const char *name; /* URL name, e.g. "supervised-units" */
 	const char *title_zh;
 	const char *title_en;
 	const char *const *publishers; /* NULL-terminated */
@@ -48,9 +48,9 @@ struct dataset {
 	bool shared_with_district;
 	const struct field *fields;
 	size_t n_fields;
-	const char *id_type_note; /* what the natural key is, for messages */
-	enum field_type id_type;  /* FT_KEY or FT_USCC */
-	bool has_lifecycle;       /* `status` follows the plot state machine */
+	const char *id_type_note;    /* what the natural key is, for messages */
+	enum field_type id_type;     /* FT_KEY or FT_USCC */
+	bool has_lifecycle;          /* `status` follows the plot state machine */
 	const struct field *derived; /* server-derived fields (filterable, never written) */
 	size_t n_derived;
 };
@@ -80,7 +80,7 @@ struct verrors {
 };
 
 void verrors_add(struct verrors *e, const char *pointer, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Checks a write body against the descriptor. `path_id` is the id from the URL
  * (or NULL in bulk, where the body's id is required). On success returns a new
@@ -88,7 +88,7 @@ void verrors_add(struct verrors *e, const char *pointer, const char *fmt, ...)
  * on failure returns NULL with at least one error in `errs`. `prefix` is prepended
  * to every pointer ("" for a single record, "/17" in bulk). */
 json_t *record_validate(const struct dataset *ds, const struct refdata *ref, json_t *body,
-			const char *path_id, const char *prefix, struct verrors *errs);
+                        const char *path_id, const char *prefix, struct verrors *errs);
 
 bool key_valid(const char *s);
 bool uscc_valid(const char *s);

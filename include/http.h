@@ -13,8 +13,8 @@
 #include "config.h"
 #include "router.h"
 
-#define BODY_LIMIT_SINGLE (1u << 20)  /* 1 MiB */
-#define BODY_LIMIT_BULK (16u << 20)   /* 16 MiB */
+#define BODY_LIMIT_SINGLE  (1u << 20)  /* 1 MiB */
+#define BODY_LIMIT_BULK    (16u << 20) /* 16 MiB */
 #define HEADER_BLOCK_LIMIT (16u << 10) /* 16 KiB */
 
 /* One per request: created on the first MHD callback, freed in the completion
@@ -51,24 +51,24 @@ const char *req_query(struct request *req, const char *name);
 /* Responses. Each queues the response and marks the request answered; `extra`
  * headers are "Name: value" pairs separated by '\n' (or NULL). */
 void respond(struct request *req, unsigned status, const char *content_type, const char *body,
-	     size_t len, const char *extra);
+             size_t len, const char *extra);
 /* A body that lives as long as the process (no copy). */
 void respond_static(struct request *req, unsigned status, const char *content_type,
-		    const char *body, size_t len);
+                    const char *body, size_t len);
 /* Hands a malloc'd body to MHD without copying; it is freed when sent. */
 void respond_owned(struct request *req, unsigned status, const char *content_type, char *body,
-		   size_t len, const char *extra);
+                   size_t len, const char *extra);
 /* Sends column 0 of row 0 of a PGresult without copying; the result is cleared when sent. */
 void respond_pgresult(struct request *req, unsigned status, PGresult *res, const char *extra);
 void respond_json(struct request *req, unsigned status, json_t *body, const char *extra);
 
 /* problem+json: `slug` names the type (/problems/<slug>). `detail` is printf-style. */
 void problem(struct request *req, unsigned status, const char *slug, const char *title,
-	     const char *detail_fmt, ...) __attribute__((format(printf, 5, 6)));
+             const char *detail_fmt, ...) __attribute__((format(printf, 5, 6)));
 /* The same with members added to the body (e.g. "errors"); steals `extra_members`. */
 void problem_ex(struct request *req, unsigned status, const char *slug, const char *title,
-		json_t *extra_members, const char *extra_headers, const char *detail_fmt, ...)
-	__attribute__((format(printf, 7, 8)));
+                json_t *extra_members, const char *extra_headers, const char *detail_fmt, ...)
+    __attribute__((format(printf, 7, 8)));
 /* 503 (database unreachable, Retry-After) or 500 for a failed database call. */
 void problem_db(struct request *req, PGresult *res);
 

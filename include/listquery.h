@@ -9,9 +9,9 @@
 #include "datasets.h"
 
 #define LIST_LIMIT_DEFAULT 100
-#define LIST_LIMIT_MAX 1000
-#define LIST_MAX_ARGS 32
-#define LIST_MAX_VALUES 64 /* any-of values in one filter */
+#define LIST_LIMIT_MAX     1000
+#define LIST_MAX_ARGS      32
+#define LIST_MAX_VALUES    64 /* any-of values in one filter */
 
 struct query_arg {
 	const char *key;
@@ -34,11 +34,11 @@ struct list_query {
 };
 
 /* Parses `args` (as received, percent-decoded) for a list of `ds` (NULL for the
- * derived lists that only take limit and cursor); district codes are checked in `ref`. On error returns -1 with a
- * message for a 400 in errbuf. Strings are malloc'd: list_query_release. */
+ * derived lists that only take limit and cursor); district codes are checked in `ref`. On error
+ * returns -1 with a message for a 400 in errbuf. Strings are malloc'd: list_query_release. */
 int list_query_parse(const struct dataset *ds, const struct refdata *ref,
-		     const struct query_arg *args, size_t n, struct list_query *q, char *errbuf,
-		     size_t size);
+                     const struct query_arg *args, size_t n, struct list_query *q, char *errbuf,
+                     size_t size);
 void list_query_release(struct list_query *q);
 
 bool rfc3339_valid(const char *s);

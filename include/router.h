@@ -48,7 +48,7 @@ const char *http_method_name(enum http_method m);
 void http_methods_format(unsigned mask, char *buf, size_t size);
 
 enum route_result router_match(const struct route *table, size_t n, enum http_method method,
-			       const char *path, bool (*is_dataset)(const char *name),
-			       struct route_match *out);
+                               const char *path, bool (*is_dataset)(const char *name),
+                               struct route_match *out);
 
 #endif

@@ -21,32 +21,32 @@ struct option_def {
 #define OFF(f) offsetof(struct config, f)
 
 static const struct option_def options[] = {
-	{"database-url", "DATABASE_URL", OPT_STR, OFF(database_url), 0, 0,
-	 "PostgreSQL connection string (required for serve)"},
-	{"bind", "BIND", OPT_STR, OFF(bind), 0, 0, "address to listen on (default 0.0.0.0)"},
-	{"port", "PORT", OPT_INT, OFF(port), 1, 65535, "TCP port (default 8080)"},
-	{"threads", "THREADS", OPT_INT, OFF(threads), 1, 256,
-	 "worker threads, each with its own database connection (default: cores)"},
-	{"tls-cert", "TLS_CERT", OPT_STR, OFF(tls_cert), 0, 0, "PEM certificate file: serve HTTPS"},
-	{"tls-key", "TLS_KEY", OPT_STR, OFF(tls_key), 0, 0, "PEM private key file for --tls-cert"},
-	{"max-connections", "MAX_CONNECTIONS", OPT_INT, OFF(max_connections), 1, 1000000,
-	 "open connections at most (default 4096)"},
-	{"per-ip-connections", "PER_IP_CONNECTIONS", OPT_INT, OFF(per_ip_connections), 0, 1000000,
-	 "open connections from one address at most, 0 for no limit (default 1024)"},
-	{"idle-timeout", "IDLE_TIMEOUT", OPT_INT, OFF(idle_timeout_sec), 1, 3600,
-	 "seconds before an idle connection is closed (default 30)"},
-	{"statement-timeout", "STATEMENT_TIMEOUT_MS", OPT_INT, OFF(statement_timeout_ms), 100,
-	 600000, "milliseconds a database statement may run (default 5000)"},
-	{"rate-limit", "RATE_LIMIT", OPT_DOUBLE, OFF(rate_per_sec), 0.1, 1e6,
-	 "requests per second per key (default 100)"},
-	{"rate-burst", "RATE_BURST", OPT_DOUBLE, OFF(rate_burst), 1, 1e6,
-	 "burst size per key (default 200)"},
-	{"drain-timeout", "DRAIN_TIMEOUT", OPT_INT, OFF(drain_timeout_sec), 0, 600,
-	 "seconds SIGTERM waits for in-flight requests (default 10)"},
+    {"database-url", "DATABASE_URL", OPT_STR, OFF(database_url), 0, 0,
+     "PostgreSQL connection string (required for serve)"},
+    {"bind", "BIND", OPT_STR, OFF(bind), 0, 0, "address to listen on (default 0.0.0.0)"},
+    {"port", "PORT", OPT_INT, OFF(port), 1, 65535, "TCP port (default 8080)"},
+    {"threads", "THREADS", OPT_INT, OFF(threads), 1, 256,
+     "worker threads, each with its own database connection (default: cores)"},
+    {"tls-cert", "TLS_CERT", OPT_STR, OFF(tls_cert), 0, 0, "PEM certificate file: serve HTTPS"},
+    {"tls-key", "TLS_KEY", OPT_STR, OFF(tls_key), 0, 0, "PEM private key file for --tls-cert"},
+    {"max-connections", "MAX_CONNECTIONS", OPT_INT, OFF(max_connections), 1, 1000000,
+     "open connections at most (default 4096)"},
+    {"per-ip-connections", "PER_IP_CONNECTIONS", OPT_INT, OFF(per_ip_connections), 0, 1000000,
+     "open connections from one address at most, 0 for no limit (default 1024)"},
+    {"idle-timeout", "IDLE_TIMEOUT", OPT_INT, OFF(idle_timeout_sec), 1, 3600,
+     "seconds before an idle connection is closed (default 30)"},
+    {"statement-timeout", "STATEMENT_TIMEOUT_MS", OPT_INT, OFF(statement_timeout_ms), 100, 600000,
+     "milliseconds a database statement may run (default 5000)"},
+    {"rate-limit", "RATE_LIMIT", OPT_DOUBLE, OFF(rate_per_sec), 0.1, 1e6,
+     "requests per second per key (default 100)"},
+    {"rate-burst", "RATE_BURST", OPT_DOUBLE, OFF(rate_burst), 1, 1e6,
+     "burst size per key (default 200)"},
+    {"drain-timeout", "DRAIN_TIMEOUT", OPT_INT, OFF(drain_timeout_sec), 0, 600,
+     "seconds SIGTERM waits for in-flight requests (default 10)"},
 };
 
 static int set_option(struct config *c, const struct option_def *o, const char *value,
-		      const char *source, char *errbuf, size_t size)
+                      const char *source, char *errbuf, size_t size)
 {
 	char *base = (char *)c + o->offset;
 	if (o->kind == OPT_STR) {
@@ -59,7 +59,7 @@ static int set_option(struct config *c, const struct option_def *o, const char *
 	if (*value == '\0' || *end || errno || d < o->min || d > o->max ||
 	    (o->kind == OPT_INT && d != (double)(long)d)) {
 		snprintf(errbuf, size, "%s: \"%s\" is not %s from %g to %g", source, value,
-			 o->kind == OPT_INT ? "a whole number" : "a number", o->min, o->max);
+		         o->kind == OPT_INT ? "a whole number" : "a number", o->min, o->max);
 		return -1;
 	}
 	if (o->kind == OPT_INT)
@@ -70,20 +70,20 @@ static int set_option(struct config *c, const struct option_def *o, const char *
 }
 
 int config_parse(struct config *c, int argc, char **argv, const char *(*getenv_fn)(const char *),
-		 char *errbuf, size_t size)
+                 char *errbuf, size_t size)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	*c = (struct config){
-		.bind = "0.0.0.0",
-		.port = 8080,
-		.threads = cores > 0 ? (int)cores : 2,
-		.max_connections = 4096,
-		.per_ip_connections = 1024,
-		.idle_timeout_sec = 30,
-		.statement_timeout_ms = 5000,
-		.rate_per_sec = 100,
-		.rate_burst = 200,
-		.drain_timeout_sec = 10,
+	    .bind = "0.0.0.0",
+	    .port = 8080,
+	    .threads = cores > 0 ? (int)cores : 2,
+	    .max_connections = 4096,
+	    .per_ip_connections = 1024,
+	    .idle_timeout_sec = 30,
+	    .statement_timeout_ms = 5000,
+	    .rate_per_sec = 100,
+	    .rate_burst = 200,
+	    .drain_timeout_sec = 10,
 	};
 	const size_t n_opts = sizeof(options) / sizeof(options[0]);
 	for (size_t i = 0; getenv_fn && i < n_opts; i++) {
@@ -103,7 +103,8 @@ int config_parse(struct config *c, int argc, char **argv, const char *(*getenv_f
 		size_t len = eq ? (size_t)(eq - name) : strlen(name);
 		const struct option_def *o = NULL;
 		for (size_t i = 0; i < n_opts; i++)
-			if (strlen(options[i].flag) == len && strncmp(options[i].flag, name, len) == 0)
+			if (strlen(options[i].flag) == len &&
+			    strncmp(options[i].flag, name, len) == 0)
 				o = &options[i];
 		if (!o) {
 			snprintf(errbuf, size, "unknown option \"%s\"; see --help", arg);

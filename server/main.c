@@ -20,8 +20,9 @@ static const char *env(const char *name)
 static int prepare_database(const struct config *cfg, bool verbose)
 {
 	if (!cfg->database_url) {
-		fprintf(stderr, "soilshare: set DATABASE_URL (or --database-url) to a PostgreSQL "
-				"connection string, e.g. postgresql://user@localhost:5432/soilshare\n");
+		fprintf(stderr,
+		        "soilshare: set DATABASE_URL (or --database-url) to a PostgreSQL "
+		        "connection string, e.g. postgresql://user@localhost:5432/soilshare\n");
 		exit(2);
 	}
 	char err[1024];
@@ -58,7 +59,7 @@ static int serve(struct config *cfg)
 	api_register_statements();
 	records_register_statements();
 	struct auth_config ac = {
-		.rate_per_sec = cfg->rate_per_sec, .burst = cfg->rate_burst, .cache_ttl_sec = 1.0};
+	    .rate_per_sec = cfg->rate_per_sec, .burst = cfg->rate_burst, .cache_ttl_sec = 1.0};
 	auth_configure(&ac);
 
 	/* Worker threads inherit this mask, so only sigwait() below sees the signals. */
@@ -76,11 +77,11 @@ static int serve(struct config *cfg)
 		return 1;
 	}
 	fprintf(stderr, "soilshare: schema version %d; listening on %s://%s:%d with %d threads\n",
-		version, cfg->tls_cert ? "https" : "http", cfg->bind, cfg->port, cfg->threads);
+	        version, cfg->tls_cert ? "https" : "http", cfg->bind, cfg->port, cfg->threads);
 	int sig = 0;
 	sigwait(&set, &sig);
 	fprintf(stderr, "soilshare: %s received, finishing in-flight requests\n",
-		sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	        sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	http_stop(d, cfg->drain_timeout_sec);
 	fprintf(stderr, "soilshare: stopped\n");
 	return 0;

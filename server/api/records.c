@@ -14,60 +14,60 @@
 #define DOC "record_doc(r.data, r.publisher, r.version, r.created_at, r.updated_at)::text"
 
 static const char sql_get[] = "SELECT " DOC ", r.version FROM records r "
-			      "WHERE r.dataset = $1 AND r.id = $2 AND r.deleted_at IS NULL";
+                              "WHERE r.dataset = $1 AND r.id = $2 AND r.deleted_at IS NULL";
 
 static const char sql_lock[] = "SELECT r.version, r.publisher, r.district, r.data::text, "
-			       "r.deleted_at IS NOT NULL FROM records r "
-			       "WHERE r.dataset = $1 AND r.id = $2 FOR UPDATE";
+                               "r.deleted_at IS NOT NULL FROM records r "
+                               "WHERE r.dataset = $1 AND r.id = $2 FOR UPDATE";
 
 static const char sql_exists[] = "SELECT 1 FROM records WHERE dataset = $1 AND id = $2 "
-				 "AND deleted_at IS NULL FOR SHARE";
+                                 "AND deleted_at IS NULL FOR SHARE";
 
 /* Inserts or replaces a record unless its content is unchanged, logging the change.
  * Returns no row when nothing changed. */
 static const char sql_upsert[] =
-	"WITH input AS (SELECT $3::jsonb || derived_fields($1, $3::jsonb) AS data), "
-	"up AS (INSERT INTO records AS r (dataset, id, data, district, publisher, version, "
-	"  created_at, updated_at, geom) "
-	" SELECT $1, $2, input.data, $4, $5, 1, now(), now(), "
-	"  checked_geometry(coalesce(input.data -> 'geometry', input.data -> 'location')) FROM input "
-	" ON CONFLICT (dataset, id) DO UPDATE SET data = EXCLUDED.data, "
-	"  district = EXCLUDED.district, publisher = EXCLUDED.publisher, version = r.version + 1, "
-	"  updated_at = now(), geom = EXCLUDED.geom, deleted_at = NULL, "
-	"  created_at = CASE WHEN r.deleted_at IS NULL THEN r.created_at ELSE now() END "
-	" WHERE r.deleted_at IS NOT NULL OR r.data IS DISTINCT FROM EXCLUDED.data "
-	" RETURNING r.*), "
-	"logged AS (INSERT INTO changes (dataset, id, op, version, publisher, key_id, request_id, "
-	"  changed_at, record) "
-	" SELECT r.dataset, r.id, 'upsert', r.version, r.publisher, $6, $7, r.updated_at, "
-	"  record_doc(r.data, r.publisher, r.version, r.created_at, r.updated_at) FROM up r) "
-	"SELECT " DOC ", r.version FROM up r";
+    "WITH input AS (SELECT $3::jsonb || derived_fields($1, $3::jsonb) AS data), "
+    "up AS (INSERT INTO records AS r (dataset, id, data, district, publisher, version, "
+    "  created_at, updated_at, geom) "
+    " SELECT $1, $2, input.data, $4, $5, 1, now(), now(), "
+    "  checked_geometry(coalesce(input.data -> 'geometry', input.data -> 'location')) FROM input "
+    " ON CONFLICT (dataset, id) DO UPDATE SET data = EXCLUDED.data, "
+    "  district = EXCLUDED.district, publisher = EXCLUDED.publisher, version = r.version + 1, "
+    "  updated_at = now(), geom = EXCLUDED.geom, deleted_at = NULL, "
+    "  created_at = CASE WHEN r.deleted_at IS NULL THEN r.created_at ELSE now() END "
+    " WHERE r.deleted_at IS NOT NULL OR r.data IS DISTINCT FROM EXCLUDED.data "
+    " RETURNING r.*), "
+    "logged AS (INSERT INTO changes (dataset, id, op, version, publisher, key_id, request_id, "
+    "  changed_at, record) "
+    " SELECT r.dataset, r.id, 'upsert', r.version, r.publisher, $6, $7, r.updated_at, "
+    "  record_doc(r.data, r.publisher, r.version, r.created_at, r.updated_at) FROM up r) "
+    "SELECT " DOC ", r.version FROM up r";
 
 static const char sql_delete[] =
-	"WITH d AS (UPDATE records SET deleted_at = now(), updated_at = now(), "
-	"  version = version + 1, publisher = $3 "
-	" WHERE dataset = $1 AND id = $2 AND deleted_at IS NULL RETURNING dataset, id, version) "
-	"INSERT INTO changes (dataset, id, op, version, publisher, key_id, request_id, record) "
-	"SELECT dataset, id, 'delete', version, $3, $4, $5, NULL FROM d";
+    "WITH d AS (UPDATE records SET deleted_at = now(), updated_at = now(), "
+    "  version = version + 1, publisher = $3 "
+    " WHERE dataset = $1 AND id = $2 AND deleted_at IS NULL RETURNING dataset, id, version) "
+    "INSERT INTO changes (dataset, id, op, version, publisher, key_id, request_id, record) "
+    "SELECT dataset, id, 'delete', version, $3, $4, $5, NULL FROM d";
 
 static const char sql_links[] =
-	"SELECT dataset, id FROM records WHERE data ->> $2 = $1 AND deleted_at IS NULL "
-	"ORDER BY dataset, id LIMIT 21";
+    "SELECT dataset, id FROM records WHERE data ->> $2 = $1 AND deleted_at IS NULL "
+    "ORDER BY dataset, id LIMIT 21";
 
 static const char sql_list[] =
-	"SELECT " DOC ", r.id FROM records r "
-	"WHERE r.dataset = $1 AND r.deleted_at IS NULL AND r.id > $2 "
-	"AND ($3::text[] IS NULL OR r.district = ANY ($3::text[])) "
-	"AND ($4::timestamptz IS NULL OR r.updated_at >= $4::timestamptz) "
-	"AND ($5::text[] IS NULL OR r.publisher = ANY ($5::text[])) "
-	"AND ($6::jsonb IS NULL OR NOT EXISTS (SELECT 1 FROM jsonb_each($6::jsonb) f (k, v) "
-	"     WHERE NOT coalesce(f.v ? (r.data ->> f.k), false))) "
-	"ORDER BY r.id LIMIT $7";
+    "SELECT " DOC ", r.id FROM records r "
+    "WHERE r.dataset = $1 AND r.deleted_at IS NULL AND r.id > $2 "
+    "AND ($3::text[] IS NULL OR r.district = ANY ($3::text[])) "
+    "AND ($4::timestamptz IS NULL OR r.updated_at >= $4::timestamptz) "
+    "AND ($5::text[] IS NULL OR r.publisher = ANY ($5::text[])) "
+    "AND ($6::jsonb IS NULL OR NOT EXISTS (SELECT 1 FROM jsonb_each($6::jsonb) f (k, v) "
+    "     WHERE NOT coalesce(f.v ? (r.data ->> f.k), false))) "
+    "ORDER BY r.id LIMIT $7";
 
 static const struct db_stmt statements[] = {
-	{"rec_get", sql_get},	    {"rec_lock", sql_lock},   {"rec_exists", sql_exists},
-	{"rec_upsert", sql_upsert}, {"rec_delete", sql_delete}, {"rec_links", sql_links},
-	{"rec_list", sql_list},
+    {"rec_get", sql_get},       {"rec_lock", sql_lock},     {"rec_exists", sql_exists},
+    {"rec_upsert", sql_upsert}, {"rec_delete", sql_delete}, {"rec_links", sql_links},
+    {"rec_list", sql_list},
 };
 
 void records_register_statements(void)
@@ -124,12 +124,13 @@ static void validation_problem(struct request *req, const struct verrors *errs)
 {
 	json_t *list = json_array();
 	for (size_t i = 0; i < errs->n; i++)
-		json_array_append_new(list, json_pack("{s:s, s:s}", "pointer", errs->items[i].pointer,
-						      "message", errs->items[i].message));
+		json_array_append_new(list,
+		                      json_pack("{s:s, s:s}", "pointer", errs->items[i].pointer,
+		                                "message", errs->items[i].message));
 	json_t *extra = json_pack("{s:o}", "errors", list);
 	problem_ex(req, 422, "validation", "Unprocessable Content", extra, NULL,
-		   "the record is not valid: %zu problem(s)%s; see errors", errs->n + errs->dropped,
-		   errs->dropped ? ", not all listed" : "");
+	           "the record is not valid: %zu problem(s)%s; see errors", errs->n + errs->dropped,
+	           errs->dropped ? ", not all listed" : "");
 }
 
 void handle_get(struct request *req)
@@ -143,8 +144,8 @@ void handle_get(struct request *req)
 	}
 	if (PQntuples(res) == 0) {
 		PQclear(res);
-		problem(req, 404, "not-found", "Not Found", "%s has no record with id \"%s\"", ds->name,
-			req->match.id);
+		problem(req, 404, "not-found", "Not Found", "%s has no record with id \"%s\"",
+		        ds->name, req->match.id);
 		return;
 	}
 	char etag[32], hdr[48];
@@ -197,19 +198,21 @@ static bool preconditions_hold(struct request *req, const struct stored *st, boo
 		etag_of(st->version, etag, sizeof(etag));
 		if (!st->exists || !etag_listed(im, etag)) {
 			problem(req, 412, "precondition-failed", "Precondition Failed",
-				st->exists ? "the record has changed since you read it (it is now at "
-					     "version %s); fetch it again and reapply your change"
-					   : "the record does not exist%s",
-				st->exists ? st->version : "");
+			        st->exists
+			            ? "the record has changed since you read it (it is now at "
+			              "version %s); fetch it again and reapply your change"
+			            : "the record does not exist%s",
+			        st->exists ? st->version : "");
 			return false;
 		}
 	}
 	const char *inm = req_header(req, "If-None-Match");
 	if (is_put && inm && strcmp(inm, "*") == 0 && st->exists) {
-		problem(req, 412, "precondition-failed", "Precondition Failed",
-			"the record already exists (version %s) and If-None-Match: * asked to create "
-			"it only",
-			st->version);
+		problem(
+		    req, 412, "precondition-failed", "Precondition Failed",
+		    "the record already exists (version %s) and If-None-Match: * asked to create "
+		    "it only",
+		    st->version);
 		return false;
 	}
 	return true;
@@ -232,9 +235,9 @@ static bool transition_allowed(struct request *req, const struct stored *st, jso
 		strbuf_addf(&list, "%s%s", i ? ", " : "", next[i]);
 	}
 	problem_ex(req, 409, "invalid-transition", "Conflict",
-		   json_pack("{s:o, s:s, s:s}", "allowed", allowed, "from", from, "to", to), NULL,
-		   "a plot cannot go from %s to %s; from %s it may go to: %s", from, to, from,
-		   n ? list.buf : "(no further state)");
+	           json_pack("{s:o, s:s, s:s}", "allowed", allowed, "from", from, "to", to), NULL,
+	           "a plot cannot go from %s to %s; from %s it may go to: %s", from, to, from,
+	           n ? list.buf : "(no further state)");
 	strbuf_release(&list);
 	return false;
 }
@@ -258,8 +261,8 @@ static int links_exist(struct request *req, const struct dataset *ds, json_t *da
 		snprintf(ptr, sizeof(ptr), "/%s", f->name);
 		if (PQntuples(res) == 0)
 			verrors_add(&errs, ptr,
-				    "%s has no record \"%s\"; publish it first or leave %s out",
-				    f->links_to, target, f->name);
+			            "%s has no record \"%s\"; publish it first or leave %s out",
+			            f->links_to, target, f->name);
 		PQclear(res);
 	}
 	if (errs.n) {
@@ -271,7 +274,7 @@ static int links_exist(struct request *req, const struct dataset *ds, json_t *da
 
 /* Validates, authorises and stores a record; the transaction is open. */
 static void store(struct request *req, const struct dataset *ds, const struct stored *st,
-		  json_t *body, bool is_put)
+                  json_t *body, bool is_put)
 {
 	struct verrors errs = {0};
 	json_t *data = record_validate(ds, &g_refdata, body, req->match.id, "", &errs);
@@ -282,7 +285,7 @@ static void store(struct request *req, const struct dataset *ds, const struct st
 	char msg[256];
 	const char *district = json_string_value(json_object_get(data, "district"));
 	if (!authz_can_write(ds, &req->who, st->exists ? st->publisher : NULL,
-			     st->exists ? st->district : NULL, district, msg, sizeof(msg))) {
+	                     st->exists ? st->district : NULL, district, msg, sizeof(msg))) {
 		problem(req, 403, "forbidden", "Forbidden", "%s", msg);
 		goto out;
 	}
@@ -292,20 +295,16 @@ static void store(struct request *req, const struct dataset *ds, const struct st
 		goto out;
 
 	char *text = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
-	const char *params[] = {ds->name,
-				req->match.id,
-				text,
-				district,
-				identity_publisher(&req->who),
-				req->who.key_id,
-				req->request_id};
+	const char *params[] = {
+	    ds->name,        req->match.id,  text, district, identity_publisher(&req->who),
+	    req->who.key_id, req->request_id};
 	PGresult *res = db_exec("rec_upsert", 7, params);
 	free(text);
 	if (res && PQresultStatus(res) == PGRES_FATAL_ERROR &&
 	    strcmp(db_sqlstate(res), "SSG01") == 0) {
 		const char *field = json_object_get(data, "geometry") ? "/geometry" : "/location";
 		verrors_add(&errs, field, "the geometry is not valid: %s",
-			    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+		            PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
 		PQclear(res);
 		validation_problem(req, &errs);
 		goto out;
@@ -348,7 +347,8 @@ out:
 static json_t *parse_body(struct request *req)
 {
 	char err[256];
-	json_t *body = json_parse_strict(req->body ? req->body : "", req->body_len, err, sizeof(err));
+	json_t *body =
+	    json_parse_strict(req->body ? req->body : "", req->body_len, err, sizeof(err));
 	if (!body)
 		problem(req, 400, "bad-request", "Bad Request", "%s", err);
 	return body;
@@ -363,8 +363,8 @@ static bool may_publish_or_403(struct request *req, const struct dataset *ds)
 	for (const char *const *p = ds->publishers; *p; p++)
 		strbuf_addf(&who, "%s%s", p == ds->publishers ? "" : ", ", *p);
 	problem(req, 403, "forbidden", "Forbidden",
-		"agency %s may read %s but not write it; its publishers are: %s", req->who.agency,
-		ds->name, who.buf);
+	        "agency %s may read %s but not write it; its publishers are: %s", req->who.agency,
+	        ds->name, who.buf);
 	strbuf_release(&who);
 	return false;
 }
@@ -375,10 +375,11 @@ static void write_request(struct request *req, bool is_put)
 	if (!may_publish_or_403(req, ds))
 		return;
 	if (is_put ? !content_type_is(req, "application/json", NULL)
-		   : !content_type_is(req, "application/merge-patch+json", "application/json")) {
+	           : !content_type_is(req, "application/merge-patch+json", "application/json")) {
 		problem(req, 415, "unsupported-media-type", "Unsupported Media Type",
-			"send the body as %s", is_put ? "Content-Type: application/json"
-						      : "Content-Type: application/merge-patch+json");
+		        "send the body as %s",
+		        is_put ? "Content-Type: application/json"
+		               : "Content-Type: application/merge-patch+json");
 		return;
 	}
 	json_t *body = parse_body(req);
@@ -387,7 +388,7 @@ static void write_request(struct request *req, bool is_put)
 	if (!is_put && !json_is_object(body)) {
 		json_decref(body);
 		problem(req, 422, "validation", "Unprocessable Content",
-			"a merge patch for a record must be a JSON object");
+		        "a merge patch for a record must be a JSON object");
 		return;
 	}
 	struct stored st;
@@ -404,8 +405,8 @@ static void write_request(struct request *req, bool is_put)
 		store(req, ds, &st, body, true);
 	} else if (!st.exists) {
 		problem(req, 404, "not-found", "Not Found",
-			"%s has no record with id \"%s\"; create it with PUT", ds->name,
-			req->match.id);
+		        "%s has no record with id \"%s\"; create it with PUT", ds->name,
+		        req->match.id);
 	} else {
 		/* Patch the publisher's fields only: server-owned ones are not data. */
 		json_t *target = json_deep_copy(st.data);
@@ -449,8 +450,9 @@ static int refuse_if_linked(struct request *req, const struct dataset *ds)
 				return -1;
 			}
 			for (int r = 0; r < PQntuples(res); r++) {
-				json_t *item = json_pack("{s:s, s:s}", "dataset", PQgetvalue(res, r, 0),
-							 "id", PQgetvalue(res, r, 1));
+				json_t *item =
+				    json_pack("{s:s, s:s}", "dataset", PQgetvalue(res, r, 0), "id",
+				              PQgetvalue(res, r, 1));
 				bool dup = false;
 				for (size_t k = 0; k < json_array_size(found) && !dup; k++)
 					dup = json_equal(json_array_get(found, k), item);
@@ -471,13 +473,13 @@ static int refuse_if_linked(struct request *req, const struct dataset *ds)
 	for (size_t k = 0; k < json_array_size(found) && k < 5; k++) {
 		json_t *it = json_array_get(found, k);
 		strbuf_addf(&names, "%s%s/%s", k ? ", " : "",
-			    json_string_value(json_object_get(it, "dataset")),
-			    json_string_value(json_object_get(it, "id")));
+		            json_string_value(json_object_get(it, "dataset")),
+		            json_string_value(json_object_get(it, "id")));
 	}
 	problem_ex(req, 409, "conflict", "Conflict", json_pack("{s:o}", "records", found), NULL,
-		   "%s/%s cannot be deleted while other records link to it: %s%s; change or "
-		   "delete those first",
-		   ds->name, req->match.id, names.buf, json_array_size(found) > 5 ? ", ..." : "");
+	           "%s/%s cannot be deleted while other records link to it: %s%s; change or "
+	           "delete those first",
+	           ds->name, req->match.id, names.buf, json_array_size(found) > 5 ? ", ..." : "");
 	strbuf_release(&names);
 	return -1;
 }
@@ -495,8 +497,8 @@ void handle_delete(struct request *req)
 	if (lock_record(req, ds, &st) < 0)
 		goto out;
 	if (!st.exists) {
-		problem(req, 404, "not-found", "Not Found", "%s has no record with id \"%s\"", ds->name,
-			req->match.id);
+		problem(req, 404, "not-found", "Not Found", "%s has no record with id \"%s\"",
+		        ds->name, req->match.id);
 		goto out;
 	}
 	char msg[256];
@@ -507,7 +509,7 @@ void handle_delete(struct request *req)
 	if (!preconditions_hold(req, &st, false) || refuse_if_linked(req, ds) < 0)
 		goto out;
 	const char *params[] = {ds->name, req->match.id, identity_publisher(&req->who),
-				req->who.key_id, req->request_id};
+	                        req->who.key_id, req->request_id};
 	PGresult *res = db_exec("rec_delete", 5, params);
 	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
 		problem_db(req, res);
@@ -531,7 +533,7 @@ struct arg_collect {
 };
 
 static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-				   const char *value)
+                                   const char *value)
 {
 	(void)kind;
 	struct arg_collect *c = cls;
@@ -556,8 +558,8 @@ void handle_list(struct request *req)
 	}
 	char limit[16];
 	snprintf(limit, sizeof(limit), "%d", q.limit + 1);
-	const char *params[] = {ds->name, q.after_id, q.district, q.updated_since,
-				q.publisher, q.fields,	 limit};
+	const char *params[] = {ds->name,    q.after_id, q.district, q.updated_since,
+	                        q.publisher, q.fields,   limit};
 	PGresult *res = db_exec("rec_list", 7, params);
 	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		list_query_release(&q);
@@ -583,10 +585,10 @@ void handle_list(struct request *req)
 	strbuf_addc(&body, ']');
 	char cursor[CURSOR_MAX];
 	if (more && cursor_encode(q.filter_hash, PQgetvalue(res, rows - 1, 1), cursor,
-				  sizeof(cursor)) == 0) {
+	                          sizeof(cursor)) == 0) {
 		strbuf_addf(&body, ",\"next_cursor\":\"%s\"", cursor);
 		strbuf_addf(&link, "Link: <%s?limit=%d&cursor=%s%s>; rel=\"next\"", req->path,
-			    q.limit, cursor, q.link_query);
+		            q.limit, cursor, q.link_query);
 	}
 	strbuf_addc(&body, '}');
 	PQclear(res);

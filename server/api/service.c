@@ -12,22 +12,22 @@
 
 static const char sql_schema_version[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
 static const char sql_catalogue[] =
-	"SELECT dataset, count(*) FILTER (WHERE deleted_at IS NULL), rfc3339(max(updated_at)) "
-	"FROM records GROUP BY dataset";
+    "SELECT dataset, count(*) FILTER (WHERE deleted_at IS NULL), rfc3339(max(updated_at)) "
+    "FROM records GROUP BY dataset";
 static const char sql_districts[] =
-	"SELECT json_build_object('items', coalesce(json_agg(json_build_object('code', code, "
-	"'name_zh', name_zh, 'name_en', name_en, 'gb2260', gb2260) ORDER BY code), '[]'))::text "
-	"FROM districts";
+    "SELECT json_build_object('items', coalesce(json_agg(json_build_object('code', code, "
+    "'name_zh', name_zh, 'name_en', name_en, 'gb2260', gb2260) ORDER BY code), '[]'))::text "
+    "FROM districts";
 static const char sql_agencies[] =
-	"SELECT json_build_object('items', coalesce(json_agg(json_build_object('code', code, "
-	"'name_zh', name_zh, 'name_en', name_en, 'role', role) ORDER BY code), '[]'))::text "
-	"FROM agencies";
+    "SELECT json_build_object('items', coalesce(json_agg(json_build_object('code', code, "
+    "'name_zh', name_zh, 'name_en', name_en, 'role', role) ORDER BY code), '[]'))::text "
+    "FROM agencies";
 
 static const struct db_stmt statements[] = {
-	{"schema_version", sql_schema_version},
-	{"catalogue", sql_catalogue},
-	{"districts_json", sql_districts},
-	{"agencies_json", sql_agencies},
+    {"schema_version", sql_schema_version},
+    {"catalogue", sql_catalogue},
+    {"districts_json", sql_districts},
+    {"agencies_json", sql_agencies},
 };
 
 void api_register_statements(void)
@@ -48,16 +48,16 @@ void handle_readyz(struct request *req)
 		if (res)
 			PQclear(res);
 		problem_ex(req, 503, "unavailable", "Service Unavailable", NULL, "Retry-After: 2",
-			   "the database is not reachable");
+		           "the database is not reachable");
 		return;
 	}
 	int version = atoi(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	if (version != db_schema_target()) {
 		problem_ex(req, 503, "unavailable", "Service Unavailable", NULL, "Retry-After: 5",
-			   "the database schema is at version %d, this server needs %d; run the "
-			   "migrate command",
-			   version, db_schema_target());
+		           "the database schema is at version %d, this server needs %d; run the "
+		           "migrate command",
+		           version, db_schema_target());
 		return;
 	}
 	json_t *body = json_pack("{s:s, s:i}", "status", "ready", "schema_version", version);
@@ -70,26 +70,27 @@ void handle_metrics(struct request *req)
 	struct strbuf sb;
 	strbuf_init(&sb, 1024);
 	strbuf_adds(&sb, "# HELP soilshare_http_requests_total HTTP requests answered, by status "
-			 "class.\n# TYPE soilshare_http_requests_total counter\n");
+	                 "class.\n# TYPE soilshare_http_requests_total counter\n");
 	for (int c = 1; c <= 5; c++)
 		strbuf_addf(&sb, "soilshare_http_requests_total{class=\"%dxx\"} %lu\n", c,
-			    atomic_load(&g_metrics.requests[c]));
-	strbuf_addf(&sb,
-		    "# HELP soilshare_http_in_flight Requests being processed.\n"
-		    "# TYPE soilshare_http_in_flight gauge\nsoilshare_http_in_flight %ld\n"
-		    "# HELP soilshare_db_connects_total Database connections opened.\n"
-		    "# TYPE soilshare_db_connects_total counter\nsoilshare_db_connects_total %lu\n"
-		    "# HELP soilshare_auth_cache_hits_total API key checks answered from memory.\n"
-		    "# TYPE soilshare_auth_cache_hits_total counter\n"
-		    "soilshare_auth_cache_hits_total %lu\n"
-		    "# HELP soilshare_auth_cache_misses_total API key checks that read the database.\n"
-		    "# TYPE soilshare_auth_cache_misses_total counter\n"
-		    "soilshare_auth_cache_misses_total %lu\n"
-		    "# HELP soilshare_rate_limited_total Requests refused by the per-key rate limit.\n"
-		    "# TYPE soilshare_rate_limited_total counter\nsoilshare_rate_limited_total %lu\n",
-		    atomic_load(&g_metrics.in_flight), atomic_load(&g_metrics.db_reconnects),
-		    atomic_load(&g_metrics.auth_cache_hits), atomic_load(&g_metrics.auth_cache_misses),
-		    atomic_load(&g_metrics.rate_limited));
+		            atomic_load(&g_metrics.requests[c]));
+	strbuf_addf(
+	    &sb,
+	    "# HELP soilshare_http_in_flight Requests being processed.\n"
+	    "# TYPE soilshare_http_in_flight gauge\nsoilshare_http_in_flight %ld\n"
+	    "# HELP soilshare_db_connects_total Database connections opened.\n"
+	    "# TYPE soilshare_db_connects_total counter\nsoilshare_db_connects_total %lu\n"
+	    "# HELP soilshare_auth_cache_hits_total API key checks answered from memory.\n"
+	    "# TYPE soilshare_auth_cache_hits_total counter\n"
+	    "soilshare_auth_cache_hits_total %lu\n"
+	    "# HELP soilshare_auth_cache_misses_total API key checks that read the database.\n"
+	    "# TYPE soilshare_auth_cache_misses_total counter\n"
+	    "soilshare_auth_cache_misses_total %lu\n"
+	    "# HELP soilshare_rate_limited_total Requests refused by the per-key rate limit.\n"
+	    "# TYPE soilshare_rate_limited_total counter\nsoilshare_rate_limited_total %lu\n",
+	    atomic_load(&g_metrics.in_flight), atomic_load(&g_metrics.db_reconnects),
+	    atomic_load(&g_metrics.auth_cache_hits), atomic_load(&g_metrics.auth_cache_misses),
+	    atomic_load(&g_metrics.rate_limited));
 	size_t len;
 	char *text = strbuf_detach(&sb, &len);
 	respond_owned(req, 200, "text/plain; version=0.0.4", text, len, NULL);
@@ -106,9 +107,10 @@ void handle_me(struct request *req)
 	for (size_t i = 0; i < datasets_count; i++)
 		if (authz_may_publish(datasets[i], &req->who))
 			json_array_append_new(can, json_string(datasets[i]->name));
-	json_t *body = json_pack("{s:s, s:o, s:s, s:o}", "agency", req->who.agency, "district",
-				 req->who.district[0] ? json_string(req->who.district) : json_null(),
-				 "key_id", req->who.key_id, "can_write", can);
+	json_t *body =
+	    json_pack("{s:s, s:o, s:s, s:o}", "agency", req->who.agency, "district",
+	              req->who.district[0] ? json_string(req->who.district) : json_null(), "key_id",
+	              req->who.key_id, "can_write", can);
 	respond_json(req, 200, body, NULL);
 	json_decref(body);
 }
@@ -137,9 +139,9 @@ void handle_datasets(struct request *req)
 				}
 			}
 		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:o, s:I, s:o}", "name",
-						       ds->name, "title_zh", ds->title_zh, "title_en",
-						       ds->title_en, "publishers", pubs, "count",
-						       count, "last_changed_at", last));
+		                                       ds->name, "title_zh", ds->title_zh,
+		                                       "title_en", ds->title_en, "publishers", pubs,
+		                                       "count", count, "last_changed_at", last));
 	}
 	PQclear(res);
 	json_t *body = json_pack("{s:o}", "items", items);

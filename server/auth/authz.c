@@ -15,39 +15,43 @@ bool authz_may_publish(const struct dataset *ds, const struct identity *who)
 }
 
 bool authz_can_write(const struct dataset *ds, const struct identity *who,
-		     const char *old_publisher, const char *old_district, const char *new_district,
-		     char *msg, size_t size)
+                     const char *old_publisher, const char *old_district, const char *new_district,
+                     char *msg, size_t size)
 {
 	if (!authz_may_publish(ds, who)) {
-		snprintf(msg, size, "agency %s does not publish %s; its publishers are the %s", who->agency,
-			 ds->name, ds->publishers[1] ? "agencies listed in GET /v1/datasets" : ds->publishers[0]);
+		snprintf(msg, size, "agency %s does not publish %s; its publishers are the %s",
+		         who->agency, ds->name,
+		         ds->publishers[1] ? "agencies listed in GET /v1/datasets"
+		                           : ds->publishers[0]);
 		return false;
 	}
 	bool district_key = who->district[0] != '\0';
 	if (district_key) {
 		if (old_district && strcmp(old_district, who->district) != 0) {
-			snprintf(msg, size,
-				 "this key writes records of district %s only; the record belongs to "
-				 "district %s",
-				 who->district, old_district);
+			snprintf(
+			    msg, size,
+			    "this key writes records of district %s only; the record belongs to "
+			    "district %s",
+			    who->district, old_district);
 			return false;
 		}
 		if (new_district && strcmp(new_district, who->district) != 0) {
 			snprintf(msg, size,
-				 "this key writes records of district %s only; the record names "
-				 "district %s",
-				 who->district, new_district);
+			         "this key writes records of district %s only; the record names "
+			         "district %s",
+			         who->district, new_district);
 			return false;
 		}
 	}
 	if (old_publisher && strcmp(old_publisher, who->agency) != 0) {
 		bool shared = ds->shared_with_district &&
-			      ((strcmp(old_publisher, "district") == 0 && strcmp(who->agency, "ecology") == 0) ||
-			       (strcmp(old_publisher, "ecology") == 0 && district_key));
+		              ((strcmp(old_publisher, "district") == 0 &&
+		                strcmp(who->agency, "ecology") == 0) ||
+		               (strcmp(old_publisher, "ecology") == 0 && district_key));
 		if (!shared) {
 			snprintf(msg, size,
-				 "the record was published by %s; only its publisher may change it",
-				 old_publisher);
+			         "the record was published by %s; only its publisher may change it",
+			         old_publisher);
 			return false;
 		}
 	}

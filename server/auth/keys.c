@@ -16,11 +16,11 @@
 #include "strbuf.h"
 
 static const char sql_key_lookup[] =
-	"SELECT agency, coalesce(district, ''), secret_hash FROM api_keys "
-	"WHERE key_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())";
+    "SELECT agency, coalesce(district, ''), secret_hash FROM api_keys "
+    "WHERE key_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())";
 
 static const struct db_stmt statements[] = {
-	{"key_lookup", sql_key_lookup},
+    {"key_lookup", sql_key_lookup},
 };
 
 void auth_register_statements(void)
@@ -31,7 +31,8 @@ void auth_register_statements(void)
 int api_key_parse(const char *key, char *key_id, size_t id_size)
 {
 	size_t plen = strlen(KEY_PREFIX);
-	if (strncmp(key, KEY_PREFIX, plen) != 0 || strlen(key) != plen + KEY_ID_LEN + 1 + KEY_SECRET_LEN)
+	if (strncmp(key, KEY_PREFIX, plen) != 0 ||
+	    strlen(key) != plen + KEY_ID_LEN + 1 + KEY_SECRET_LEN)
 		return -1;
 	const char *id = key + plen;
 	for (int i = 0; i < KEY_ID_LEN; i++)
@@ -40,8 +41,8 @@ int api_key_parse(const char *key, char *key_id, size_t id_size)
 	if (id[KEY_ID_LEN] != '_' || id_size <= KEY_ID_LEN)
 		return -1;
 	for (const char *s = id + KEY_ID_LEN + 1; *s; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '-' || *s == '_'))
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
 			return -1;
 	memcpy(key_id, id, KEY_ID_LEN);
 	key_id[KEY_ID_LEN] = '\0';
@@ -191,17 +192,17 @@ bool auth_rate_allow(const char *key_id, double *retry_after)
 /* Admin commands. */
 
 static const char sql_create[] =
-	"INSERT INTO api_keys (key_id, agency, district, secret_hash, label, expires_at) "
-	"VALUES ($1, $2, $3, $4, $5, $6::date::timestamp AT TIME ZONE 'Asia/Shanghai')";
+    "INSERT INTO api_keys (key_id, agency, district, secret_hash, label, expires_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6::date::timestamp AT TIME ZONE 'Asia/Shanghai')";
 static const char sql_list[] =
-	"SELECT key_id, agency, coalesce(district, '-'), coalesce(label, ''), "
-	"to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-	"coalesce(to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '-'), "
-	"CASE WHEN revoked_at IS NOT NULL THEN 'revoked' "
-	"WHEN expires_at <= now() THEN 'expired' ELSE 'active' END "
-	"FROM api_keys ORDER BY agency, district, created_at";
+    "SELECT key_id, agency, coalesce(district, '-'), coalesce(label, ''), "
+    "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+    "coalesce(to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '-'), "
+    "CASE WHEN revoked_at IS NOT NULL THEN 'revoked' "
+    "WHEN expires_at <= now() THEN 'expired' ELSE 'active' END "
+    "FROM api_keys ORDER BY agency, district, created_at";
 static const char sql_revoke[] =
-	"UPDATE api_keys SET revoked_at = now() WHERE key_id = $1 AND revoked_at IS NULL";
+    "UPDATE api_keys SET revoked_at = now() WHERE key_id = $1 AND revoked_at IS NULL";
 static const char sql_agency_role[] = "SELECT role FROM agencies WHERE code = $1";
 static const char sql_district_known[] = "SELECT 1 FROM districts WHERE code = $1";
 
@@ -234,29 +235,32 @@ static int cmd_create(PGconn *c, int argc, char **argv)
 	const char *agency = NULL, *district = NULL, *expires = NULL, *label = NULL;
 	for (int i = 0; i < argc; i++) {
 		const char **dst = strcmp(argv[i], "--agency") == 0     ? &agency
-				   : strcmp(argv[i], "--district") == 0 ? &district
-				   : strcmp(argv[i], "--expires") == 0  ? &expires
-				   : strcmp(argv[i], "--label") == 0    ? &label
-									: NULL;
+		                   : strcmp(argv[i], "--district") == 0 ? &district
+		                   : strcmp(argv[i], "--expires") == 0  ? &expires
+		                   : strcmp(argv[i], "--label") == 0    ? &label
+		                                                        : NULL;
 		if (!dst || i + 1 >= argc) {
-			fprintf(stderr, "keys create: unexpected \"%s\"; usage: keys create --agency CODE "
-					"[--district CODE] [--expires YYYY-MM-DD] [--label TEXT]\n",
-				argv[i]);
+			fprintf(stderr,
+			        "keys create: unexpected \"%s\"; usage: keys create --agency CODE "
+			        "[--district CODE] [--expires YYYY-MM-DD] [--label TEXT]\n",
+			        argv[i]);
 			return 2;
 		}
 		*dst = argv[++i];
 	}
 	if (!agency) {
-		fprintf(stderr, "keys create: --agency is required (e.g. ecology, planning, district)\n");
+		fprintf(stderr,
+		        "keys create: --agency is required (e.g. ecology, planning, district)\n");
 		return 2;
 	}
 	if (one_row(c, sql_agency_role, agency) != 1) {
-		fprintf(stderr, "keys create: unknown agency \"%s\"; see GET /v1/agencies\n", agency);
+		fprintf(stderr, "keys create: unknown agency \"%s\"; see GET /v1/agencies\n",
+		        agency);
 		return 2;
 	}
 	if ((strcmp(agency, "district") == 0) != (district != NULL)) {
 		fprintf(stderr, "keys create: --district is required for agency district and only "
-				"for it\n");
+		                "for it\n");
 		return 2;
 	}
 	if (district && one_row(c, sql_district_known, district) != 1) {
@@ -283,7 +287,7 @@ static int cmd_create(PGconn *c, int argc, char **argv)
 	PQclear(res);
 	printf("%s\n", key);
 	fprintf(stderr, "created key %s for %s%s%s; it is shown only this once\n", key_id, agency,
-		district ? " district " : "", district ? district : "");
+	        district ? " district " : "", district ? district : "");
 	return 0;
 }
 
@@ -348,7 +352,8 @@ int keys_command(const char *database_url, int argc, char **argv)
 	else if (strcmp(argv[0], "revoke") == 0)
 		rc = cmd_revoke(c, argc - 1, argv + 1);
 	else {
-		fprintf(stderr, "keys: unknown command \"%s\"; use create, list or revoke\n", argv[0]);
+		fprintf(stderr, "keys: unknown command \"%s\"; use create, list or revoke\n",
+		        argv[0]);
 		rc = 2;
 	}
 	PQfinish(c);

@@ -57,9 +57,9 @@ int base64url_decode(const char *in, size_t n, unsigned char *out, size_t size)
 			if ((v[j] = b64val(in[i + j])) < 0)
 				return -1;
 		unsigned w = (unsigned)v[0] << 18 | (unsigned)v[1] << 12 | (unsigned)v[2] << 6 |
-			     (unsigned)v[3];
+		             (unsigned)v[3];
 		unsigned char bytes[3] = {(unsigned char)(w >> 16), (unsigned char)(w >> 8),
-					  (unsigned char)w};
+		                          (unsigned char)w};
 		for (size_t j = 0; j + 1 < k; j++) {
 			if (o >= size)
 				return -1;

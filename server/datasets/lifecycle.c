@@ -4,10 +4,19 @@
 #include <string.h>
 
 const char *const lifecycle_states[] = {
-	"suspected",	   "preliminary_survey", "cleared",	     "exceeds_screening",
-	"detailed_survey", "risk_assessment",	 "listed",	     "under_control",
-	"effect_evaluation", "delisted",	 "post_management", "closed",
-	NULL,
+    "suspected",
+    "preliminary_survey",
+    "cleared",
+    "exceeds_screening",
+    "detailed_survey",
+    "risk_assessment",
+    "listed",
+    "under_control",
+    "effect_evaluation",
+    "delisted",
+    "post_management",
+    "closed",
+    NULL,
 };
 const size_t lifecycle_state_count = sizeof(lifecycle_states) / sizeof(lifecycle_states[0]) - 1;
 
@@ -15,20 +24,20 @@ static const struct {
 	const char *from;
 	const char *to;
 } arrows[] = {
-	{"suspected", "preliminary_survey"},
-	{"preliminary_survey", "cleared"},
-	{"preliminary_survey", "exceeds_screening"},
-	{"exceeds_screening", "detailed_survey"},
-	{"detailed_survey", "risk_assessment"},
-	{"risk_assessment", "cleared"},
-	{"risk_assessment", "listed"},
-	{"listed", "under_control"},
-	{"under_control", "effect_evaluation"},
-	{"effect_evaluation", "under_control"},
-	{"effect_evaluation", "delisted"},
-	{"cleared", "post_management"},
-	{"delisted", "post_management"},
-	{"post_management", "closed"},
+    {"suspected", "preliminary_survey"},
+    {"preliminary_survey", "cleared"},
+    {"preliminary_survey", "exceeds_screening"},
+    {"exceeds_screening", "detailed_survey"},
+    {"detailed_survey", "risk_assessment"},
+    {"risk_assessment", "cleared"},
+    {"risk_assessment", "listed"},
+    {"listed", "under_control"},
+    {"under_control", "effect_evaluation"},
+    {"effect_evaluation", "under_control"},
+    {"effect_evaluation", "delisted"},
+    {"cleared", "post_management"},
+    {"delisted", "post_management"},
+    {"post_management", "closed"},
 };
 
 bool lifecycle_is_state(const char *s)

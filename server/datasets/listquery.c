@@ -52,8 +52,8 @@ bool rfc3339_valid(const char *s)
 /* Appends "a","b" items of a comma list to `sb` as a PostgreSQL array literal
  * or JSON array, checking each value with `check`. */
 static int split_values(const char *value, const char *name, const struct field *f,
-			const struct refdata *ref, struct strbuf *sb, bool json, char *errbuf,
-			size_t size)
+                        const struct refdata *ref, struct strbuf *sb, bool json, char *errbuf,
+                        size_t size)
 {
 	const char *p = value;
 	int count = 0;
@@ -63,14 +63,14 @@ static int split_values(const char *value, const char *name, const struct field 
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 		if (len == 0 || len > 200) {
 			snprintf(errbuf, size,
-				 "filter %s has an empty or overlong value; give one value or a "
-				 "comma-separated list",
-				 name);
+			         "filter %s has an empty or overlong value; give one value or a "
+			         "comma-separated list",
+			         name);
 			return -1;
 		}
 		if (++count > LIST_MAX_VALUES) {
 			snprintf(errbuf, size, "filter %s takes at most %d values", name,
-				 LIST_MAX_VALUES);
+			         LIST_MAX_VALUES);
 			return -1;
 		}
 		char v[208];
@@ -79,9 +79,10 @@ static int split_values(const char *value, const char *name, const struct field 
 		for (const char *c = v; *c; c++)
 			if ((unsigned char)*c < 0x20 || *c == '"' || *c == '\\' || *c == '{' ||
 			    *c == '}') {
-				snprintf(errbuf, size, "filter %s has a value with a character it "
-						       "cannot contain",
-					 name);
+				snprintf(errbuf, size,
+				         "filter %s has a value with a character it "
+				         "cannot contain",
+				         name);
 				return -1;
 			}
 		if (f && f->type == FT_ENUM) {
@@ -92,9 +93,10 @@ static int split_values(const char *value, const char *name, const struct field 
 				struct strbuf allowed;
 				strbuf_init(&allowed, 128);
 				for (const char *const *e = f->values; *e; e++)
-					strbuf_addf(&allowed, "%s%s", e == f->values ? "" : ", ", *e);
-				snprintf(errbuf, size, "filter %s: \"%.60s\" is not one of: %s", name, v,
-					 allowed.buf);
+					strbuf_addf(&allowed, "%s%s", e == f->values ? "" : ", ",
+					            *e);
+				snprintf(errbuf, size, "filter %s: \"%.60s\" is not one of: %s",
+				         name, v, allowed.buf);
 				strbuf_release(&allowed);
 				return -1;
 			}
@@ -103,14 +105,15 @@ static int split_values(const char *value, const char *name, const struct field 
 			errno = 0;
 			long x = strtol(v, &end, 10);
 			if (*end || errno || x < (long)f->min || x > (long)f->max) {
-				snprintf(errbuf, size, "filter %s: \"%.60s\" is not an integer from %g to %g",
-					 name, v, f->min, f->max);
+				snprintf(errbuf, size,
+				         "filter %s: \"%.60s\" is not an integer from %g to %g",
+				         name, v, f->min, f->max);
 				return -1;
 			}
 		} else if (f && f->type == FT_DISTRICT && ref && !refdata_district(ref, v)) {
 			snprintf(errbuf, size,
-				 "filter %s: \"%.60s\" is not a district code; see /v1/districts", name,
-				 v);
+			         "filter %s: \"%.60s\" is not a district code; see /v1/districts",
+			         name, v);
 			return -1;
 		}
 		if (count > 1)
@@ -131,8 +134,8 @@ static int cmp_args(const void *a, const void *b)
 }
 
 int list_query_parse(const struct dataset *ds, const struct refdata *ref,
-		     const struct query_arg *args, size_t n, struct list_query *q, char *errbuf,
-		     size_t size)
+                     const struct query_arg *args, size_t n, struct list_query *q, char *errbuf,
+                     size_t size)
 {
 	memset(q, 0, sizeof(*q));
 	q->limit = LIST_LIMIT_DEFAULT;
@@ -146,9 +149,9 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 	for (size_t i = 1; i < n; i++)
 		if (strcmp(sorted[i].key, sorted[i - 1].key) == 0) {
 			snprintf(errbuf, size,
-				 "query parameter %.40s is repeated; give it once, with a "
-				 "comma-separated list for several values",
-				 sorted[i].key);
+			         "query parameter %.40s is repeated; give it once, with a "
+			         "comma-separated list for several values",
+			         sorted[i].key);
 			return -1;
 		}
 
@@ -170,7 +173,7 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 			long x = strtol(v, &end, 10);
 			if (*end || errno || x < 1 || x > LIST_LIMIT_MAX) {
 				snprintf(errbuf, size, "limit must be an integer from 1 to %d",
-					 LIST_LIMIT_MAX);
+				         LIST_LIMIT_MAX);
 				goto fail;
 			}
 			q->limit = (int)x;
@@ -182,7 +185,8 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 		}
 		if (!ds) {
 			snprintf(errbuf, size,
-				 "unknown query parameter %.40s; this list takes limit and cursor", k);
+			         "unknown query parameter %.40s; this list takes limit and cursor",
+			         k);
 			goto fail;
 		}
 		struct strbuf one;
@@ -190,8 +194,8 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 		if (strcmp(k, "updated_since") == 0) {
 			if (!rfc3339_valid(v)) {
 				snprintf(errbuf, size,
-					 "updated_since must be an RFC 3339 time such as "
-					 "2024-01-31T00:00:00Z");
+				         "updated_since must be an RFC 3339 time such as "
+				         "2024-01-31T00:00:00Z");
 				strbuf_release(&one);
 				goto fail;
 			}
@@ -202,7 +206,7 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 			q->updated_since = q->since_buf;
 		} else if (strcmp(k, "district") == 0 || strcmp(k, "publisher") == 0) {
 			static const struct field district_field = {.name = "district",
-								    .type = FT_DISTRICT};
+			                                            .type = FT_DISTRICT};
 			const struct field *f = k[0] == 'd' ? &district_field : NULL;
 			if (split_values(v, k, f, ref, &one, false, errbuf, size) < 0) {
 				strbuf_release(&one);
@@ -216,15 +220,16 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 				struct strbuf names;
 				strbuf_init(&names, 128);
 				for (size_t j = 0; j < ds->n_fields; j++)
-					if (ds->fields[j].filter && strcmp(ds->fields[j].name, "district"))
+					if (ds->fields[j].filter &&
+					    strcmp(ds->fields[j].name, "district"))
 						strbuf_addf(&names, ", %s", ds->fields[j].name);
 				for (size_t j = 0; j < ds->n_derived; j++)
 					if (ds->derived[j].filter)
 						strbuf_addf(&names, ", %s", ds->derived[j].name);
 				snprintf(errbuf, size,
-					 "unknown query parameter %.40s; %s takes limit, cursor, "
-					 "district, updated_since, publisher%s",
-					 k, ds->name, names.buf);
+				         "unknown query parameter %.40s; %s takes limit, cursor, "
+				         "district, updated_since, publisher%s",
+				         k, ds->name, names.buf);
 				strbuf_release(&names);
 				strbuf_release(&one);
 				goto fail;
@@ -251,15 +256,15 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 		uint32_t h;
 		if (cursor_decode(cursor, &h, q->after_id, sizeof(q->after_id)) < 0) {
 			snprintf(errbuf, size,
-				 "cursor is not one this service issued; use next_cursor from the "
-				 "previous page unchanged");
+			         "cursor is not one this service issued; use next_cursor from the "
+			         "previous page unchanged");
 			list_query_release(q);
 			return -1;
 		}
 		if (h != q->filter_hash) {
 			snprintf(errbuf, size,
-				 "cursor belongs to a list with other filters; repeat the first "
-				 "request's filters with it, or start again without a cursor");
+			         "cursor belongs to a list with other filters; repeat the first "
+			         "request's filters with it, or start again without a cursor");
 			list_query_release(q);
 			return -1;
 		}

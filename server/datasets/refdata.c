@@ -44,14 +44,14 @@ bool refdata_pollutant_known(const struct refdata *r, const char *code)
 
 static const char q_districts[] = "SELECT code, name_zh FROM districts ORDER BY code";
 static const char q_retired[] =
-	"SELECT code, name_zh, retired_in, replaced_by FROM retired_districts ORDER BY code";
+    "SELECT code, name_zh, retired_in, replaced_by FROM retired_districts ORDER BY code";
 static const char q_land_use[] = "SELECT code_prefix FROM land_use_classes ORDER BY code_prefix";
 static const char q_pollutants[] = "SELECT pollutant FROM gb36600_values UNION "
-				   "SELECT pollutant FROM gb15618_values ORDER BY 1";
+                                   "SELECT pollutant FROM gb15618_values ORDER BY 1";
 
 /* Runs `sql` and checks it returned at most `max` rows of `cols` columns. */
 static PGresult *fetch(PGconn *conn, const char *sql, int cols, size_t max, char *errbuf,
-		       size_t size)
+                       size_t size)
 {
 	PGresult *res = PQexec(conn, sql);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {

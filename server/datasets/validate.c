@@ -11,7 +11,7 @@
 #define BEIJING_LON_MAX 117.6
 #define BEIJING_LAT_MIN 39.4
 #define BEIJING_LAT_MAX 41.1
-#define MAX_VERTICES 100000
+#define MAX_VERTICES    100000
 
 void verrors_add(struct verrors *e, const char *pointer, const char *fmt, ...)
 {
@@ -36,7 +36,10 @@ static size_t utf8_next(const unsigned char *s, size_t n, unsigned *cp)
 		*cp = s[0];
 		return 1;
 	}
-	size_t len = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	size_t len = (s[0] & 0xE0) == 0xC0   ? 2
+	             : (s[0] & 0xF0) == 0xE0 ? 3
+	             : (s[0] & 0xF8) == 0xF0 ? 4
+	                                     : 0;
 	if (len == 0 || len > n)
 		return 0;
 	unsigned v = s[0] & (0x7F >> len);
@@ -79,7 +82,8 @@ static const char uscc_charset[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 bool uscc_valid(const char *s)
 {
-	static const int weights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+	static const int weights[17] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
+	                                29, 25, 13, 8,  24, 10, 30, 28};
 	if (strlen(s) != 18)
 		return false;
 	int sum = 0;
@@ -149,9 +153,9 @@ static const char *position_check(json_t *pos, char *buf, size_t size)
 	if (!(lon >= BEIJING_LON_MIN && lon <= BEIJING_LON_MAX && lat >= BEIJING_LAT_MIN &&
 	      lat <= BEIJING_LAT_MAX)) {
 		snprintf(buf, size,
-			 "position [%.6f, %.6f] is outside Beijing (longitude 115.4 to 117.6, "
-			 "latitude 39.4 to 41.1; WGS 84 / CGCS2000 degrees, longitude first)",
-			 lon, lat);
+		         "position [%.6f, %.6f] is outside Beijing (longitude 115.4 to 117.6, "
+		         "latitude 39.4 to 41.1; WGS 84 / CGCS2000 degrees, longitude first)",
+		         lon, lat);
 		return buf;
 	}
 	return NULL;
@@ -185,8 +189,9 @@ static const char *polygon_check(json_t *rings, size_t *vertices, char *buf, siz
 				return m;
 		}
 		if (!positions_equal(json_array_get(ring, 0),
-				     json_array_get(ring, json_array_size(ring) - 1)))
-			return "a linear ring must be closed: its last position must equal its first";
+		                     json_array_get(ring, json_array_size(ring) - 1)))
+			return "a linear ring must be closed: its last position must equal its "
+			       "first";
 	}
 	return NULL;
 }
@@ -195,14 +200,15 @@ const char *geojson_check(json_t *g, bool point, char *buf, size_t size)
 {
 	if (!json_is_object(g))
 		return point ? "must be a GeoJSON Point object"
-			     : "must be a GeoJSON Polygon or MultiPolygon object";
+		             : "must be a GeoJSON Polygon or MultiPolygon object";
 	const char *key;
 	json_t *v;
 	json_object_foreach(g, key, v)
 	{
 		if (strcmp(key, "type") != 0 && strcmp(key, "coordinates") != 0 &&
 		    strcmp(key, "bbox") != 0) {
-			snprintf(buf, size, "unexpected member \"%.40s\" in a GeoJSON geometry", key);
+			snprintf(buf, size, "unexpected member \"%.40s\" in a GeoJSON geometry",
+			         key);
 			return buf;
 		}
 	}
@@ -276,7 +282,7 @@ static size_t utf8_chars(const char *s)
 }
 
 static void check_string_value(const struct field *f, const struct refdata *ref, const char *s,
-			       const char *ptr, struct verrors *errs)
+                               const char *ptr, struct verrors *errs)
 {
 	char ex[64], buf[256];
 	const char *shown = excerpt(s, ex, sizeof(ex));
@@ -290,30 +296,31 @@ static void check_string_value(const struct field *f, const struct refdata *ref,
 	case FT_KEY:
 		if (!key_valid(s))
 			verrors_add(errs, ptr,
-				    "\"%s\" is not a valid id: 1 to 64 letters (Chinese allowed), "
-				    "digits or - _ . 〔 〕 ( )",
-				    shown);
+			            "\"%s\" is not a valid id: 1 to 64 letters (Chinese allowed), "
+			            "digits or - _ . 〔 〕 ( )",
+			            shown);
 		break;
 	case FT_USCC:
 		if (!uscc_valid(s))
-			verrors_add(errs, ptr,
-				    "\"%s\" is not a valid unified social credit code (18 characters "
-				    "of 0-9 and A-Y without I O S V Z, with the GB 32100 check digit)",
-				    shown);
+			verrors_add(
+			    errs, ptr,
+			    "\"%s\" is not a valid unified social credit code (18 characters "
+			    "of 0-9 and A-Y without I O S V Z, with the GB 32100 check digit)",
+			    shown);
 		break;
 	case FT_DISTRICT: {
 		const struct ref_retired *r = refdata_retired(ref, s);
 		if (r) {
 			const struct ref_district *now = refdata_district(ref, r->replaced_by);
 			verrors_add(errs, ptr,
-				    "district code %s (%s) was retired in %d; use %s (%s)", r->code,
-				    r->name_zh, r->retired_in, r->replaced_by,
-				    now ? now->name_zh : "?");
+			            "district code %s (%s) was retired in %d; use %s (%s)", r->code,
+			            r->name_zh, r->retired_in, r->replaced_by,
+			            now ? now->name_zh : "?");
 		} else if (!refdata_district(ref, s)) {
 			verrors_add(errs, ptr,
-				    "\"%s\" is not a Beijing district code; see GET /v1/districts "
-				    "(e.g. 110105 for Chaoyang)",
-				    shown);
+			            "\"%s\" is not a Beijing district code; see GET /v1/districts "
+			            "(e.g. 110105 for Chaoyang)",
+			            shown);
 		}
 		break;
 	}
@@ -328,7 +335,8 @@ static void check_string_value(const struct field *f, const struct refdata *ref,
 		size_t used = 0;
 		buf[0] = '\0';
 		for (const char *const *v = f->values; *v && used < sizeof(buf) - 1; v++) {
-			int n = snprintf(buf + used, sizeof(buf) - used, "%s%s", used ? ", " : "", *v);
+			int n =
+			    snprintf(buf + used, sizeof(buf) - used, "%s%s", used ? ", " : "", *v);
 			if (n < 0)
 				break;
 			used += (size_t)n;
@@ -339,16 +347,17 @@ static void check_string_value(const struct field *f, const struct refdata *ref,
 	case FT_LAND_USE:
 		if (!land_use_syntax_valid(s) || !refdata_land_use_known(ref, s))
 			verrors_add(errs, ptr,
-				    "\"%s\" is not a GB 50137 land-use code of construction land "
-				    "(e.g. R2, A33, B1, M1, G1-C)",
-				    shown);
+			            "\"%s\" is not a GB 50137 land-use code of construction land "
+			            "(e.g. R2, A33, B1, M1, G1-C)",
+			            shown);
 		break;
 	case FT_INDUSTRY:
 		if (!industry_code_valid(s))
-			verrors_add(errs, ptr,
-				    "\"%s\" is not a GB/T 4754 industry code with its section letter "
-				    "(e.g. C2614)",
-				    shown);
+			verrors_add(
+			    errs, ptr,
+			    "\"%s\" is not a GB/T 4754 industry code with its section letter "
+			    "(e.g. C2614)",
+			    shown);
 		break;
 	default:
 		break;
@@ -376,7 +385,7 @@ static const char *type_word(const struct field *f)
 }
 
 static void check_field(const struct field *f, const struct refdata *ref, json_t *v,
-			const char *ptr, struct verrors *errs)
+                        const char *ptr, struct verrors *errs)
 {
 	char buf[256];
 	switch (f->type) {
@@ -413,10 +422,11 @@ static void check_field(const struct field *f, const struct refdata *ref, json_t
 			}
 			if (!refdata_pollutant_known(ref, code)) {
 				char ex[48];
-				verrors_add(errs, ip,
-					    "\"%s\" is not a pollutant code of the GB 36600 or GB 15618 "
-					    "tables (e.g. As, Cd, Pb, benzene)",
-					    excerpt(code, ex, sizeof(ex)));
+				verrors_add(
+				    errs, ip,
+				    "\"%s\" is not a pollutant code of the GB 36600 or GB 15618 "
+				    "tables (e.g. As, Cd, Pb, benzene)",
+				    excerpt(code, ex, sizeof(ex)));
 				continue;
 			}
 			for (size_t j = 0; j < i; j++)
@@ -449,8 +459,9 @@ static void check_field(const struct field *f, const struct refdata *ref, json_t
 			for (const char *const *k = f->values; *k; k++)
 				known = known || strcmp(*k, key) == 0;
 			if (!known) {
-				verrors_add(errs, kp, "unknown member; expected one of hazard_check, "
-						      "self_monitoring, annual_report");
+				verrors_add(errs, kp,
+				            "unknown member; expected one of hazard_check, "
+				            "self_monitoring, annual_report");
 				continue;
 			}
 			if (json_is_null(d))
@@ -470,7 +481,7 @@ static void check_field(const struct field *f, const struct refdata *ref, json_t
 }
 
 json_t *record_validate(const struct dataset *ds, const struct refdata *ref, json_t *body,
-			const char *path_id, const char *prefix, struct verrors *errs)
+                        const char *path_id, const char *prefix, struct verrors *errs)
 {
 	char ptr[160];
 	size_t before = errs->n + errs->dropped;
@@ -482,7 +493,8 @@ json_t *record_validate(const struct dataset *ds, const struct refdata *ref, jso
 	json_t *v;
 	json_object_foreach(body, key, v)
 	{
-		if (strcmp(key, "id") == 0 || dataset_field(ds, key) || field_is_server_owned(ds, key))
+		if (strcmp(key, "id") == 0 || dataset_field(ds, key) ||
+		    field_is_server_owned(ds, key))
 			continue;
 		char ex[48], token[100];
 		const char *shown = excerpt(key, ex, sizeof(ex));
@@ -502,9 +514,9 @@ json_t *record_validate(const struct dataset *ds, const struct refdata *ref, jso
 		else if (path_id && strcmp(json_string_value(bid), path_id) != 0) {
 			char ex[64];
 			verrors_add(errs, ptr,
-				    "the id in the body (\"%s\") differs from the id in the path "
-				    "(\"%s\"); leave it out or make them equal",
-				    excerpt(json_string_value(bid), ex, sizeof(ex)), path_id);
+			            "the id in the body (\"%s\") differs from the id in the path "
+			            "(\"%s\"); leave it out or make them equal",
+			            excerpt(json_string_value(bid), ex, sizeof(ex)), path_id);
 		} else
 			id = json_string_value(bid);
 	} else if (path_id) {

@@ -8,8 +8,8 @@
 
 static const char sql_lock[] = "SELECT pg_advisory_xact_lock(7438201)";
 static const char sql_table[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
-				"version integer PRIMARY KEY, name text NOT NULL, "
-				"applied_at timestamptz NOT NULL DEFAULT now())";
+                                "version integer PRIMARY KEY, name text NOT NULL, "
+                                "applied_at timestamptz NOT NULL DEFAULT now())";
 static const char sql_applied[] = "SELECT 1 FROM schema_migrations WHERE version = $1";
 static const char sql_record[] = "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)";
 
@@ -21,8 +21,8 @@ static int migration_version(const char *name)
 int db_schema_target(void)
 {
 	return embedded_migrations_count
-		       ? migration_version(embedded_migrations[embedded_migrations_count - 1].name)
-		       : 0;
+	           ? migration_version(embedded_migrations[embedded_migrations_count - 1].name)
+	           : 0;
 }
 
 static bool exec_ok(PGconn *conn, PGresult *res, char *errbuf, size_t size, const char *what)
@@ -69,7 +69,8 @@ int db_migrate(PGconn *conn, bool verbose, char *errbuf, size_t size)
 			ok = exec_ok(conn, res, errbuf, size, what);
 			PQclear(res);
 			if (ok) {
-				res = PQexecParams(conn, sql_record, 2, NULL, params, NULL, NULL, 0);
+				res =
+				    PQexecParams(conn, sql_record, 2, NULL, params, NULL, NULL, 0);
 				ok = exec_ok(conn, res, errbuf, size, "recording the migration");
 				PQclear(res);
 			}

@@ -8,7 +8,7 @@
 #include "db.h"
 #include "metrics.h"
 
-#define MAX_STATEMENT_SETS 16
+#define MAX_STATEMENT_SETS   16
 #define RECONNECT_BACKOFF_MS 200
 
 static char conninfo_buf[4096];
@@ -64,7 +64,8 @@ PGconn *db_connect(const char *conninfo, char *errbuf, size_t size)
 static bool prepare_all(PGconn *c)
 {
 	char sql[128];
-	snprintf(sql, sizeof(sql), "SET statement_timeout = %d; SET TIME ZONE 'UTC'", stmt_timeout_ms);
+	snprintf(sql, sizeof(sql), "SET statement_timeout = %d; SET TIME ZONE 'UTC'",
+	         stmt_timeout_ms);
 	PGresult *res = PQexec(c, sql);
 	bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 	PQclear(res);
@@ -72,8 +73,8 @@ static bool prepare_all(PGconn *c)
 		for (size_t i = 0; ok && i < sets[s].n; i++) {
 			res = PQprepare(c, sets[s].stmts[i].name, sets[s].stmts[i].sql, 0, NULL);
 			if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-				fprintf(stderr, "soilshare: preparing %s: %s", sets[s].stmts[i].name,
-					PQerrorMessage(c));
+				fprintf(stderr, "soilshare: preparing %s: %s",
+				        sets[s].stmts[i].name, PQerrorMessage(c));
 				ok = false;
 			}
 			PQclear(res);

@@ -34,7 +34,7 @@ struct header_scan {
 };
 
 static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
-				   const char *value)
+                                   const char *value)
 {
 	(void)kind;
 	struct header_scan *s = cls;
@@ -46,8 +46,7 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
 	return MHD_YES;
 }
 
-static struct request *request_new(struct MHD_Connection *conn, const char *url,
-				   const char *method)
+static struct request *request_new(struct MHD_Connection *conn, const char *url, const char *method)
 {
 	struct request *req = calloc(1, sizeof(*req));
 	if (!req)
@@ -104,21 +103,23 @@ static void authenticate_and_run(struct request *req)
 {
 	const struct route *r = req->match.route;
 	if (!r->public) {
-		const char *authz = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND,
-								"Authorization");
+		const char *authz =
+		    MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "Authorization");
 		switch (auth_verify(authz, &req->who)) {
 		case AUTH_OK:
 			break;
 		case AUTH_MISSING:
-			problem_ex(req, 401, "unauthorized", "Unauthorized", NULL,
-				   "WWW-Authenticate: Bearer realm=\"soilshare\"",
-				   "send the API key of your agency as Authorization: Bearer <key>");
+			problem_ex(
+			    req, 401, "unauthorized", "Unauthorized", NULL,
+			    "WWW-Authenticate: Bearer realm=\"soilshare\"",
+			    "send the API key of your agency as Authorization: Bearer <key>");
 			return;
 		case AUTH_INVALID:
-			problem_ex(req, 401, "unauthorized", "Unauthorized", NULL,
-				   "WWW-Authenticate: Bearer realm=\"soilshare\", error=\"invalid_token\"",
-				   "the API key is unknown, expired or revoked; ask your "
-				   "administrator for a valid key");
+			problem_ex(
+			    req, 401, "unauthorized", "Unauthorized", NULL,
+			    "WWW-Authenticate: Bearer realm=\"soilshare\", error=\"invalid_token\"",
+			    "the API key is unknown, expired or revoked; ask your "
+			    "administrator for a valid key");
 			return;
 		case AUTH_UNAVAILABLE:
 			problem_db(req, NULL);
@@ -130,9 +131,9 @@ static void authenticate_and_run(struct request *req)
 			char hdr[64];
 			snprintf(hdr, sizeof(hdr), "Retry-After: %d", (int)wait + 1);
 			problem_ex(req, 429, "rate-limited", "Too Many Requests", NULL, hdr,
-				   "this key sent more requests than its limit allows; retry after "
-				   "%d second(s)",
-				   (int)wait + 1);
+			           "this key sent more requests than its limit allows; retry after "
+			           "%d second(s)",
+			           (int)wait + 1);
 			return;
 		}
 	}
@@ -143,19 +144,20 @@ static void dispatch(struct request *req)
 {
 	if (req->header_too_large) {
 		problem(req, 431, "header-too-large", "Request Header Fields Too Large",
-			"the request's header block is larger than %u KiB", HEADER_BLOCK_LIMIT >> 10);
+		        "the request's header block is larger than %u KiB",
+		        HEADER_BLOCK_LIMIT >> 10);
 		return;
 	}
 	if (req->framing_error) {
 		problem(req, 400, "bad-request", "Bad Request",
-			"the request has conflicting framing: several Content-Length headers, or "
-			"Content-Length together with Transfer-Encoding");
+		        "the request has conflicting framing: several Content-Length headers, or "
+		        "Content-Length together with Transfer-Encoding");
 		return;
 	}
 	if (req->body_too_large) {
 		problem(req, 413, "payload-too-large", "Payload Too Large",
-			"the request body is larger than %zu MiB, the limit for this request",
-			req->body_limit >> 20);
+		        "the request body is larger than %zu MiB, the limit for this request",
+		        req->body_limit >> 20);
 		return;
 	}
 	enum http_method m = req->method == HTTP_HEAD ? HTTP_GET : req->method;
@@ -171,8 +173,8 @@ static void dispatch(struct request *req)
 		http_methods_format(mask, allow, sizeof(allow));
 		snprintf(hdr, sizeof(hdr), "Allow: %s", allow);
 		problem_ex(req, 405, "method-not-allowed", "Method Not Allowed", NULL, hdr,
-			   "%s is not allowed on this resource; allowed: %s",
-			   http_method_name(req->method), allow);
+		           "%s is not allowed on this resource; allowed: %s",
+		           http_method_name(req->method), allow);
 		return;
 	}
 	case ROUTE_NOT_FOUND:
@@ -181,18 +183,18 @@ static void dispatch(struct request *req)
 	/* A name under /v1/ that is no dataset: say which exist. */
 	if (strncmp(req->path, "/v1/", 4) == 0 && !strchr(req->path + 4, '/') && req->path[4]) {
 		problem(req, 404, "not-found", "Not Found",
-			"there is no dataset or resource \"%.64s\"; GET /v1/datasets lists the "
-			"datasets",
-			req->path + 4);
+		        "there is no dataset or resource \"%.64s\"; GET /v1/datasets lists the "
+		        "datasets",
+		        req->path + 4);
 		return;
 	}
 	problem(req, 404, "not-found", "Not Found",
-		"no resource at this path; the API is described at /openapi.json");
+	        "no resource at this path; the API is described at /openapi.json");
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version, const char *upload_data,
-				  size_t *upload_data_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
 	(void)cls;
 	(void)version;
@@ -221,12 +223,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	dispatch(req);
 	if (!req->responded)
 		problem(req, 500, "internal", "Internal Server Error",
-			"the server could not answer this request");
+		        "the server could not answer this request");
 	return req->queue_failed ? MHD_NO : MHD_YES;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+                         enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
 	(void)conn;
@@ -289,23 +291,22 @@ struct MHD_Daemon *http_start(const struct config *cfg, char *errbuf, size_t siz
 		return NULL;
 	}
 	struct MHD_OptionItem tls_opts[] = {
-		{MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
-		{MHD_OPTION_HTTPS_MEM_KEY, 0, key},
-		{MHD_OPTION_END, 0, NULL},
+	    {MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
+	    {MHD_OPTION_HTTPS_MEM_KEY, 0, key},
+	    {MHD_OPTION_END, 0, NULL},
 	};
 	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, (uint16_t)cfg->port, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER,
-		log_mhd, NULL, MHD_OPTION_SOCK_ADDR, &addr,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-		(unsigned)cfg->per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)cfg->idle_timeout_sec, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
-		MHD_OPTION_ARRAY, cfg->tls_cert ? tls_opts : &tls_opts[2], MHD_OPTION_END);
+	    flags, (uint16_t)cfg->port, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER,
+	    log_mhd, NULL, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE,
+	    (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connections,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->idle_timeout_sec,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
+	    on_completed, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_ARRAY,
+	    cfg->tls_cert ? tls_opts : &tls_opts[2], MHD_OPTION_END);
 	if (!d)
-		snprintf(errbuf, size, "cannot listen on %s:%d (in use, or not permitted)", cfg->bind,
-			 cfg->port);
+		snprintf(errbuf, size, "cannot listen on %s:%d (in use, or not permitted)",
+		         cfg->bind, cfg->port);
 	return d;
 }
 

@@ -33,7 +33,7 @@ static void add_extra_headers(struct MHD_Response *resp, const char *extra)
 }
 
 static void queue(struct request *req, unsigned status, struct MHD_Response *resp,
-		  const char *content_type, const char *extra)
+                  const char *content_type, const char *extra)
 {
 	if (!resp) {
 		req->queue_failed = true;
@@ -52,25 +52,26 @@ static void queue(struct request *req, unsigned status, struct MHD_Response *res
 }
 
 void respond(struct request *req, unsigned status, const char *content_type, const char *body,
-	     size_t len, const char *extra)
+             size_t len, const char *extra)
 {
 	struct MHD_Response *resp =
-		MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+	    MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
 	queue(req, status, resp, content_type, extra);
 }
 
 void respond_static(struct request *req, unsigned status, const char *content_type,
-		    const char *body, size_t len)
+                    const char *body, size_t len)
 {
 	struct MHD_Response *resp =
-		MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_PERSISTENT);
+	    MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_PERSISTENT);
 	queue(req, status, resp, content_type, NULL);
 }
 
 void respond_owned(struct request *req, unsigned status, const char *content_type, char *body,
-		   size_t len, const char *extra)
+                   size_t len, const char *extra)
 {
-	struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(len, body, free);
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer_with_free_callback(len, body, free);
 	if (!resp)
 		free(body);
 	queue(req, status, resp, content_type, extra);
@@ -85,7 +86,7 @@ void respond_pgresult(struct request *req, unsigned status, PGresult *res, const
 {
 	char *text = PQgetvalue(res, 0, 0);
 	struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback_cls(
-		strlen(text), text, clear_result, res);
+	    strlen(text), text, clear_result, res);
 	if (!resp)
 		PQclear(res);
 	queue(req, status, resp, "application/json", extra);
@@ -95,14 +96,15 @@ void respond_json(struct request *req, unsigned status, json_t *body, const char
 {
 	char *text = json_dumps(body, JSON_COMPACT);
 	if (!text) {
-		problem(req, 500, "internal", "Internal Server Error", "could not encode the response");
+		problem(req, 500, "internal", "Internal Server Error",
+		        "could not encode the response");
 		return;
 	}
 	respond_owned(req, status, "application/json", text, strlen(text), extra);
 }
 
 static void problem_v(struct request *req, unsigned status, const char *slug, const char *title,
-		      json_t *extra_members, const char *extra_headers, const char *fmt, va_list ap)
+                      json_t *extra_members, const char *extra_headers, const char *fmt, va_list ap)
 {
 	char detail[1024];
 	vsnprintf(detail, sizeof(detail), fmt, ap);
@@ -128,7 +130,7 @@ static void problem_v(struct request *req, unsigned status, const char *slug, co
 }
 
 void problem(struct request *req, unsigned status, const char *slug, const char *title,
-	     const char *detail_fmt, ...)
+             const char *detail_fmt, ...)
 {
 	va_list ap;
 	va_start(ap, detail_fmt);
@@ -137,7 +139,7 @@ void problem(struct request *req, unsigned status, const char *slug, const char 
 }
 
 void problem_ex(struct request *req, unsigned status, const char *slug, const char *title,
-		json_t *extra_members, const char *extra_headers, const char *detail_fmt, ...)
+                json_t *extra_members, const char *extra_headers, const char *detail_fmt, ...)
 {
 	va_list ap;
 	va_start(ap, detail_fmt);
@@ -150,17 +152,17 @@ void problem_db(struct request *req, PGresult *res)
 	const char *state = db_sqlstate(res);
 	if (!res || db_unavailable()) {
 		problem_ex(req, 503, "unavailable", "Service Unavailable", NULL, "Retry-After: 2",
-			   "the database is not reachable at the moment; retry in a few seconds");
+		           "the database is not reachable at the moment; retry in a few seconds");
 	} else if (strcmp(state, "57014") == 0 || strcmp(state, "55P03") == 0 ||
-		   strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0) {
+	           strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0) {
 		problem_ex(req, 503, "unavailable", "Service Unavailable", NULL, "Retry-After: 1",
-			   "the request took too long or met a concurrent change; retry it");
+		           "the request took too long or met a concurrent change; retry it");
 	} else {
 		fprintf(stderr, "soilshare: database error %s on %s: %s", state, req->path,
-			PQresultErrorMessage(res));
+		        PQresultErrorMessage(res));
 		problem(req, 500, "internal", "Internal Server Error",
-			"the server failed to answer this request (request id %s)",
-			req->request_id);
+		        "the server failed to answer this request (request id %s)",
+		        req->request_id);
 	}
 	if (res)
 		PQclear(res);

@@ -8,9 +8,8 @@ static const struct {
 	enum http_method m;
 	const char *name;
 } method_names[] = {
-	{HTTP_GET, "GET"},	   {HTTP_HEAD, "HEAD"},	    {HTTP_POST, "POST"},
-	{HTTP_PUT, "PUT"},	   {HTTP_PATCH, "PATCH"},   {HTTP_DELETE, "DELETE"},
-	{HTTP_OPTIONS, "OPTIONS"},
+    {HTTP_GET, "GET"},     {HTTP_HEAD, "HEAD"},     {HTTP_POST, "POST"},       {HTTP_PUT, "PUT"},
+    {HTTP_PATCH, "PATCH"}, {HTTP_DELETE, "DELETE"}, {HTTP_OPTIONS, "OPTIONS"},
 };
 
 enum http_method http_method_parse(const char *method)
@@ -37,7 +36,7 @@ void http_methods_format(unsigned mask, char *buf, size_t size)
 		if (!(mask & method_names[i].m))
 			continue;
 		int n = snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
-				 method_names[i].name);
+		                 method_names[i].name);
 		if (n < 0 || (size_t)n >= size - used)
 			return;
 		used += (size_t)n;
@@ -75,7 +74,7 @@ static int split(const char *path, char *storage, size_t size, const char **segs
 
 /* Matches one pattern against the split path; fills dataset/id on success. */
 static bool pattern_match(const char *pattern, const char **segs, int n,
-			  bool (*is_dataset)(const char *), const char **dataset, const char **id)
+                          bool (*is_dataset)(const char *), const char **dataset, const char **id)
 {
 	const char *p = pattern;
 	int i = 0;
@@ -101,8 +100,8 @@ static bool pattern_match(const char *pattern, const char **segs, int n,
 }
 
 enum route_result router_match(const struct route *table, size_t n, enum http_method method,
-			       const char *path, bool (*is_dataset)(const char *name),
-			       struct route_match *out)
+                               const char *path, bool (*is_dataset)(const char *name),
+                               struct route_match *out)
 {
 	const char *segs[8];
 	out->route = NULL;

@@ -47,7 +47,7 @@ json_t *json_parse_strict(const char *buf, size_t len, char *errbuf, size_t size
 	json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
 	if (!j) {
 		snprintf(errbuf, size, "the body is not valid JSON: %s (line %d, column %d)",
-			 err.text, err.line, err.column);
+		         err.text, err.line, err.column);
 		return NULL;
 	}
 	return j;

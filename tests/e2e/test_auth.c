@@ -17,8 +17,9 @@ Test(auth, missing_key_is_401_with_challenge)
 
 Test(auth, unknown_or_malformed_key_is_401)
 {
-	const char *keys[] = {"nonsense", "ss_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-			      "ss_' OR 1=1 --"};
+	const char *keys[] = {"nonsense",
+	                      "ss_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+	                      "ss_' OR 1=1 --"};
 	for (size_t i = 0; i < 3; i++) {
 		struct resp *r = call("GET", "/v1/plots", keys[i], NULL, NULL);
 		assert_problem(r, 401, NULL);
@@ -63,7 +64,8 @@ Test(auth, revoked_key_stops_within_a_second)
 	struct resp *r = call("GET", "/v1/me", key, NULL, NULL);
 	cr_assert_eq(r->status, 200, "%s", r->body);
 	char key_id[16];
-	snprintf(key_id, sizeof(key_id), "%s", json_string_value(json_object_get(r->json, "key_id")));
+	snprintf(key_id, sizeof(key_id), "%s",
+	         json_string_value(json_object_get(r->json, "key_id")));
 	resp_free(r);
 	cr_assert_eq(revoke_key(key_id), 0);
 	usleep(1200 * 1000);

@@ -39,9 +39,10 @@ Test(list, pages_cover_every_record_once)
 		{
 			const char *id = json_string_value(json_object_get(it, "id"));
 			cr_assert_gt(strcmp(id, last), 0, "ids ascend without repeats: %s after %s",
-				     id, last);
+			             id, last);
 			snprintf(last, sizeof(last), "%s", id);
-			cr_assert_str_eq(json_string_value(json_object_get(it, "district")), "110116");
+			cr_assert_str_eq(json_string_value(json_object_get(it, "district")),
+			                 "110116");
 			for (int k = 0; k < N_PLOTS; k++)
 				mine += strcmp(ids[k], id) == 0;
 			seen++;
@@ -55,8 +56,8 @@ Test(list, pages_cover_every_record_once)
 			break;
 		}
 		cr_assert(link && strstr(link, next) && strstr(link, "rel=\"next\"") &&
-				  strstr(link, "district=110116"),
-			  "Link carries the cursor and the filters: %s", link ? link : "(none)");
+		              strstr(link, "district=110116"),
+		          "Link carries the cursor and the filters: %s", link ? link : "(none)");
 		snprintf(path, sizeof(path), "/v1/plots?district=110116&limit=5&cursor=%s", next);
 		resp_free(r);
 		cr_assert_lt(pages, 100);
@@ -65,9 +66,10 @@ Test(list, pages_cover_every_record_once)
 	cr_assert_geq(pages, (N_PLOTS + 4) / 5);
 
 	/* Any-of filter on status with the derived land class. */
-	struct resp *r = call("GET", "/v1/plots?district=110116&status=listed,cleared&land_class=II"
-				     "&limit=1000",
-			      key_of("water"), NULL, NULL);
+	struct resp *r = call("GET",
+	                      "/v1/plots?district=110116&status=listed,cleared&land_class=II"
+	                      "&limit=1000",
+	                      key_of("water"), NULL, NULL);
 	cr_assert_eq(r->status, 200, "%s", r->body);
 	size_t i;
 	json_t *it;
@@ -112,18 +114,18 @@ Test(list, cursor_is_bound_to_its_filters)
 Test(list, bad_parameters_are_400)
 {
 	const char *bad[] = {
-		"/v1/plots?limit=0",
-		"/v1/plots?limit=1001",
-		"/v1/plots?limit=ten",
-		"/v1/plots?cursor=not-a-cursor",
-		"/v1/plots?colour=red",
-		"/v1/plots?status=listed&status=cleared",
-		"/v1/plots?status=exploded",
-		"/v1/plots?land_class=III",
-		"/v1/plots?updated_since=yesterday",
-		"/v1/plots?district=110103",
-		"/v1/supervised-units?listed_year=1999",
-		"/v1/land-use-changes?status=listed",
+	    "/v1/plots?limit=0",
+	    "/v1/plots?limit=1001",
+	    "/v1/plots?limit=ten",
+	    "/v1/plots?cursor=not-a-cursor",
+	    "/v1/plots?colour=red",
+	    "/v1/plots?status=listed&status=cleared",
+	    "/v1/plots?status=exploded",
+	    "/v1/plots?land_class=III",
+	    "/v1/plots?updated_since=yesterday",
+	    "/v1/plots?district=110103",
+	    "/v1/supervised-units?listed_year=1999",
+	    "/v1/land-use-changes?status=listed",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct resp *r = call("GET", bad[i], key_of("water"), NULL, NULL);
@@ -132,23 +134,24 @@ Test(list, bad_parameters_are_400)
 	}
 	struct resp *r = call("GET", "/v1/plots?colour=red", key_of("water"), NULL, NULL);
 	cr_assert(strstr(r->body, "status") && strstr(r->body, "planned_use"),
-		  "the message lists the filters: %s", r->body);
+	          "the message lists the filters: %s", r->body);
 	resp_free(r);
 }
 
 Test(list, updated_since_and_publisher_filter)
 {
-	struct resp *r = call("GET", "/v1/plots?updated_since=2000-01-01T00:00:00Z&publisher=ecology"
-				     "&limit=3",
-			      key_of("water"), NULL, NULL);
+	struct resp *r = call("GET",
+	                      "/v1/plots?updated_since=2000-01-01T00:00:00Z&publisher=ecology"
+	                      "&limit=3",
+	                      key_of("water"), NULL, NULL);
 	cr_assert_eq(r->status, 200, "%s", r->body);
 	size_t i;
 	json_t *it;
 	json_array_foreach(json_object_get(r->json, "items"), i, it)
-		cr_assert_str_eq(json_string_value(json_object_get(it, "publisher")), "ecology");
+	    cr_assert_str_eq(json_string_value(json_object_get(it, "publisher")), "ecology");
 	resp_free(r);
-	r = call("GET", "/v1/plots?updated_since=2099-01-01T00:00:00%2B08:00", key_of("water"), NULL,
-		 NULL);
+	r = call("GET", "/v1/plots?updated_since=2099-01-01T00:00:00%2B08:00", key_of("water"),
+	         NULL, NULL);
 	cr_assert_eq(r->status, 200, "%s", r->body);
 	cr_assert_eq(json_array_size(json_object_get(r->json, "items")), 0);
 	cr_assert_null(json_object_get(r->json, "next_cursor"));

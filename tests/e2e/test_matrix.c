@@ -37,17 +37,17 @@ static const char *body_of(const char *dataset, const char *district)
 	static char buf[512];
 	if (strcmp(dataset, "plots") == 0)
 		snprintf(buf, sizeof(buf),
-			 "{\"name\":\"矩阵测试地块\",\"district\":\"%s\",\"status\":\"suspected\"}",
-			 district);
+		         "{\"name\":\"矩阵测试地块\",\"district\":\"%s\",\"status\":\"suspected\"}",
+		         district);
 	else if (strcmp(dataset, "supervised-units") == 0)
 		snprintf(buf, sizeof(buf),
-			 "{\"name\":\"矩阵测试有限公司\",\"industry_code\":\"C2614\",\"district\":"
-			 "\"%s\",\"listed_year\":2021}",
-			 district);
+		         "{\"name\":\"矩阵测试有限公司\",\"industry_code\":\"C2614\",\"district\":"
+		         "\"%s\",\"listed_year\":2021}",
+		         district);
 	else
 		snprintf(buf, sizeof(buf),
-			 "{\"district\":\"%s\",\"to_use\":\"B1\",\"approved_on\":\"2024-01-01\"}",
-			 district);
+		         "{\"district\":\"%s\",\"to_use\":\"B1\",\"approved_on\":\"2024-01-01\"}",
+		         district);
 	return buf;
 }
 
@@ -69,7 +69,7 @@ static long put(const char *dataset, const char *id, const char *who, const char
 }
 
 static long send_req(const char *method, const char *dataset, const char *id, const char *who,
-		     const char *body)
+                     const char *body)
 {
 	char path[256];
 	snprintf(path, sizeof(path), "/v1/%s/%s", dataset, id);
@@ -90,9 +90,9 @@ static const char *const w_plan[] = {"land-use-changes", NULL};
 static const char *const w_none[] = {NULL};
 
 static const struct who whos[] = {
-	{"ecology", w_eco},	 {"planning", w_plan},	  {"housing", w_none},
-	{"economy", w_none},	 {"agriculture", w_none}, {"forestry", w_none},
-	{"water", w_none},	 {"district:110105", w_eco}, {"district:110108", w_none},
+    {"ecology", w_eco},  {"planning", w_plan},       {"housing", w_none},
+    {"economy", w_none}, {"agriculture", w_none},    {"forestry", w_none},
+    {"water", w_none},   {"district:110105", w_eco}, {"district:110108", w_none},
 };
 
 static bool may_write(const struct who *w, const char *dataset)
@@ -116,7 +116,7 @@ Test(matrix, every_dataset_agency_kind_and_method, .timeout = 120)
 			cr_assert_eq(put(ds, id, owner_of(ds), body_of(ds, "110105")), 201);
 
 			cr_assert_eq(send_req("GET", ds, id, who->key, NULL), 200, "%s GET %s",
-				     who->key, ds);
+			             who->key, ds);
 			char list[128];
 			snprintf(list, sizeof(list), "/v1/%s?limit=1", ds);
 			struct resp *r = call("GET", list, key_of(who->key), NULL, NULL);
@@ -128,8 +128,8 @@ Test(matrix, every_dataset_agency_kind_and_method, .timeout = 120)
 			cr_assert_eq(s, writer ? 201 : 403, "%s PUT new %s: %ld", who->key, ds, s);
 
 			const char *patch = strcmp(ds, "land-use-changes") == 0
-						    ? "{\"parcel\":\"地块东侧\"}"
-						    : "{\"address\":\"北京市朝阳区矩阵路1号\"}";
+			                        ? "{\"parcel\":\"地块东侧\"}"
+			                        : "{\"address\":\"北京市朝阳区矩阵路1号\"}";
 			s = send_req("PATCH", ds, id, who->key, patch);
 			cr_assert_eq(s, writer ? 200 : 403, "%s PATCH %s: %ld", who->key, ds, s);
 			s = send_req("DELETE", ds, id, who->key, NULL);
@@ -168,7 +168,7 @@ Test(matrix, district_keys_stay_in_their_district)
 Test(matrix, forbidden_writes_explain_who_may)
 {
 	struct resp *r = call("PUT", "/v1/plots/110105-FW-1", key_of("housing"),
-			      body_of("plots", "110105"), NULL);
+	                      body_of("plots", "110105"), NULL);
 	assert_problem(r, 403, "/problems/forbidden");
 	cr_assert(strstr(r->body, "ecology"), "names the publishers: %s", r->body);
 	resp_free(r);

@@ -53,7 +53,7 @@ Test(openapi, every_route_is_documented_and_every_operation_routed)
 			json_t *item = json_object_get(paths, path);
 			cr_assert_not_null(item, "route %s is not in openapi.json", path);
 			cr_assert_not_null(json_object_get(item, method), "%s %s is not documented",
-					   method, path);
+			                   method, path);
 			routed++;
 		}
 	}
@@ -87,7 +87,7 @@ Test(openapi, every_route_is_documented_and_every_operation_routed)
 		}
 	}
 	cr_assert_eq(documented, routed, "documented %zu operations, routed %zu", documented,
-		     routed);
+	             routed);
 	json_decref(doc);
 }
 
@@ -125,19 +125,19 @@ Test(openapi, record_schemas_match_the_descriptors)
 		json_t *required = json_object_get(s, "required");
 		for (size_t i = 0; i < ds->n_fields; i++) {
 			const struct field *f = &ds->fields[i];
-			cr_assert_not_null(json_object_get(props, f->name), "%s.%s not in the schema",
-					   ds->name, f->name);
+			cr_assert_not_null(json_object_get(props, f->name),
+			                   "%s.%s not in the schema", ds->name, f->name);
 			cr_assert_eq(in_array(required, f->name), f->required,
-				     "%s.%s required-ness differs", ds->name, f->name);
+			             "%s.%s required-ness differs", ds->name, f->name);
 		}
 		const char *prop;
 		json_t *v;
 		json_object_foreach(props, prop, v)
 		{
 			bool known = strcmp(prop, "id") == 0 || dataset_field(ds, prop) ||
-				     field_is_server_owned(ds, prop);
+			             field_is_server_owned(ds, prop);
 			cr_assert(known, "schema property %s.%s is not in the descriptor", ds->name,
-				  prop);
+			          prop);
 		}
 		json_t *pubs = json_object_get(s, "x-publishers");
 		size_t n = 0;
@@ -149,7 +149,7 @@ Test(openapi, record_schemas_match_the_descriptors)
 		for (size_t i = 0; i < ds->n_fields; i++)
 			if (ds->fields[i].filter && strcmp(ds->fields[i].name, "district") != 0) {
 				cr_assert(in_array(filters, ds->fields[i].name), "%s filter %s",
-					  ds->name, ds->fields[i].name);
+				          ds->name, ds->fields[i].name);
 				nf++;
 			}
 		for (size_t i = 0; i < ds->n_derived; i++)

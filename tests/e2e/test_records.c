@@ -97,7 +97,7 @@ Test(records, conditional_writes)
 	resp_free(r);
 
 	const char *fresh[] = {"If-Match: \"1\"", "Content-Type: application/merge-patch+json",
-			       NULL};
+	                       NULL};
 	r = call("PATCH", p, key_of("ecology"), "{\"address\":\"北京市朝阳区测试路1号\"}", fresh);
 	cr_assert_eq(r->status, 200, "%s", r->body);
 	cr_assert_str_eq(resp_header(r, "ETag"), "\"2\"");
@@ -115,19 +115,22 @@ Test(records, patch_merges_and_null_removes)
 {
 	char *id = uniq("110108-P");
 	char *p = path_of("plots", id);
-	struct resp *r = call("PUT", p, key_of("ecology"),
-			      "{\"name\":\"原测试化工厂\",\"district\":\"110108\",\"status\":\"suspected\","
-			      "\"address\":\"海淀区某路\",\"pollutants\":[\"As\",\"Cd\"]}",
-			      NULL);
+	struct resp *r =
+	    call("PUT", p, key_of("ecology"),
+	         "{\"name\":\"原测试化工厂\",\"district\":\"110108\",\"status\":\"suspected\","
+	         "\"address\":\"海淀区某路\",\"pollutants\":[\"As\",\"Cd\"]}",
+	         NULL);
 	cr_assert_eq(r->status, 201, "%s", r->body);
 	resp_free(r);
 	const char *mp[] = {"Content-Type: application/merge-patch+json", NULL};
 	r = call("PATCH", p, key_of("ecology"),
-		 "{\"address\":null,\"pollutants\":[\"Pb\"],\"status\":\"preliminary_survey\"}", mp);
+	         "{\"address\":null,\"pollutants\":[\"Pb\"],\"status\":\"preliminary_survey\"}",
+	         mp);
 	cr_assert_eq(r->status, 200, "%s", r->body);
 	cr_assert_null(json_object_get(r->json, "address"));
 	cr_assert_eq(json_array_size(json_object_get(r->json, "pollutants")), 1);
-	cr_assert_str_eq(json_string_value(json_object_get(r->json, "status")), "preliminary_survey");
+	cr_assert_str_eq(json_string_value(json_object_get(r->json, "status")),
+	                 "preliminary_survey");
 	cr_assert_str_eq(json_string_value(json_object_get(r->json, "name")), "原测试化工厂");
 	resp_free(r);
 
@@ -135,12 +138,13 @@ Test(records, patch_merges_and_null_removes)
 	assert_problem(r, 422, "/problems/validation");
 	resp_free(r);
 
-	r = call("PATCH", "/v1/plots/110108-never-existed", key_of("ecology"), "{\"name\":\"x\"}", mp);
+	r = call("PATCH", "/v1/plots/110108-never-existed", key_of("ecology"), "{\"name\":\"x\"}",
+	         mp);
 	assert_problem(r, 404, NULL);
 	resp_free(r);
 
 	r = call("PATCH", p, key_of("ecology"), "{\"name\":\"x\"}",
-		 (const char *const[]){"Content-Type: text/plain", NULL});
+	         (const char *const[]){"Content-Type: text/plain", NULL});
 	assert_problem(r, 415, "/problems/unsupported-media-type");
 	resp_free(r);
 	free(p);
@@ -167,7 +171,7 @@ Test(records, delete_then_recreate_continues_version)
 	r = call("PUT", p, key_of("ecology"), body, NULL);
 	cr_assert_eq(r->status, 201);
 	cr_assert_eq(json_integer_value(json_object_get(r->json, "version")), 3,
-		     "version 1, deleted at 2, created again at 3: %s", r->body);
+	             "version 1, deleted at 2, created again at 3: %s", r->body);
 	resp_free(r);
 	free(body);
 	free(p);
@@ -176,8 +180,9 @@ Test(records, delete_then_recreate_continues_version)
 
 Test(records, validation_errors_name_each_field)
 {
-	struct resp *r = put_plot("110105-V-1", "{\"name\":\"\",\"district\":\"110103\",\"status\":"
-						"\"bogus\",\"colour\":\"red\",\"area_m2\":\"big\"}");
+	struct resp *r =
+	    put_plot("110105-V-1", "{\"name\":\"\",\"district\":\"110103\",\"status\":"
+	                           "\"bogus\",\"colour\":\"red\",\"area_m2\":\"big\"}");
 	assert_problem(r, 422, "/problems/validation");
 	json_t *errs = json_object_get(r->json, "errors");
 	cr_assert_geq(json_array_size(errs), 5, "%s", r->body);
@@ -188,24 +193,27 @@ Test(records, validation_errors_name_each_field)
 		json_t *e;
 		json_array_foreach(errs, i, e)
 		{
-			if (strcmp(json_string_value(json_object_get(e, "pointer")), want[w]) == 0) {
+			if (strcmp(json_string_value(json_object_get(e, "pointer")), want[w]) ==
+			    0) {
 				found = true;
-				cr_assert_gt(strlen(json_string_value(json_object_get(e, "message"))), 5);
+				cr_assert_gt(
+				    strlen(json_string_value(json_object_get(e, "message"))), 5);
 			}
 		}
 		cr_assert(found, "an error for %s in %s", want[w], r->body);
 	}
 	cr_assert(strstr(r->body, "110101"), "the retired district names its successor: %s",
-		  r->body);
+	          r->body);
 	resp_free(r);
 
 	r = put_plot("110105-V-2", "{\"id\":\"other\",\"name\":\"n\",\"district\":\"110105\","
-				   "\"status\":\"suspected\"}");
+	                           "\"status\":\"suspected\"}");
 	assert_problem(r, 422, NULL);
 	cr_assert(strstr(r->body, "\"/id\""), "%s", r->body);
 	resp_free(r);
 
-	r = put_plot("bad%20id", "{\"name\":\"n\",\"district\":\"110105\",\"status\":\"suspected\"}");
+	r = put_plot("bad%20id",
+	             "{\"name\":\"n\",\"district\":\"110105\",\"status\":\"suspected\"}");
 	assert_problem(r, 422, NULL);
 	resp_free(r);
 }
@@ -230,7 +238,7 @@ Test(records, malformed_bodies_are_400)
 	assert_problem(r, 422, NULL);
 	resp_free(r);
 	r = call("PUT", "/v1/plots/110105-M", key_of("ecology"), "{}",
-		 (const char *const[]){"Content-Type: text/csv", NULL});
+	         (const char *const[]){"Content-Type: text/csv", NULL});
 	assert_problem(r, 415, NULL);
 	resp_free(r);
 }
@@ -264,9 +272,16 @@ Test(records, status_follows_the_lifecycle)
 	cr_assert_eq(json_array_size(allowed), 1);
 	cr_assert_str_eq(json_string_value(json_array_get(allowed, 0)), "preliminary_survey");
 	resp_free(r);
-	const char *path[] = {"preliminary_survey", "exceeds_screening", "detailed_survey",
-			      "risk_assessment", "listed", "under_control", "effect_evaluation",
-			      "delisted", "post_management", "closed"};
+	const char *path[] = {"preliminary_survey",
+	                      "exceeds_screening",
+	                      "detailed_survey",
+	                      "risk_assessment",
+	                      "listed",
+	                      "under_control",
+	                      "effect_evaluation",
+	                      "delisted",
+	                      "post_management",
+	                      "closed"};
 	for (size_t i = 0; i < sizeof(path) / sizeof(path[0]); i++) {
 		char patch[96];
 		snprintf(patch, sizeof(patch), "{\"status\":\"%s\"}", path[i]);
@@ -286,27 +301,28 @@ Test(records, status_follows_the_lifecycle)
 Test(records, geometry_is_checked)
 {
 	const char *outside = "{\"name\":\"n\",\"district\":\"110105\",\"status\":\"suspected\","
-			      "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[121.4,31.2],"
-			      "[121.5,31.2],[121.5,31.3],[121.4,31.2]]]}}";
+	                      "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[121.4,31.2],"
+	                      "[121.5,31.2],[121.5,31.3],[121.4,31.2]]]}}";
 	struct resp *r = put_plot("110105-G-1", outside);
 	assert_problem(r, 422, NULL);
-	cr_assert(strstr(r->body, "/geometry") && strstr(r->body, "outside Beijing"), "%s", r->body);
+	cr_assert(strstr(r->body, "/geometry") && strstr(r->body, "outside Beijing"), "%s",
+	          r->body);
 	resp_free(r);
 	const char *bowtie = "{\"name\":\"n\",\"district\":\"110105\",\"status\":\"suspected\","
-			     "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[116.40,39.90],"
-			     "[116.41,39.91],[116.41,39.90],[116.40,39.91],[116.40,39.90]]]}}";
+	                     "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[116.40,39.90],"
+	                     "[116.41,39.91],[116.41,39.90],[116.40,39.91],[116.40,39.90]]]}}";
 	r = put_plot("110105-G-2", bowtie);
 	assert_problem(r, 422, NULL);
 	cr_assert(strstr(r->body, "Self-intersection"), "PostGIS names the fault: %s", r->body);
 	resp_free(r);
 	char *id = uniq("110105-G");
 	const char *ok = "{\"name\":\"n\",\"district\":\"110105\",\"status\":\"suspected\","
-			 "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[116.40,39.90],"
-			 "[116.41,39.90],[116.41,39.91],[116.40,39.91],[116.40,39.90]]]}}";
+	                 "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[116.40,39.90],"
+	                 "[116.41,39.90],[116.41,39.91],[116.40,39.91],[116.40,39.90]]]}}";
 	r = put_plot(id, ok);
 	cr_assert_eq(r->status, 201, "%s", r->body);
-	json_t *ring = json_array_get(
-		json_object_get(json_object_get(r->json, "geometry"), "coordinates"), 0);
+	json_t *ring =
+	    json_array_get(json_object_get(json_object_get(r->json, "geometry"), "coordinates"), 0);
 	cr_assert_eq(json_real_value(json_array_get(json_array_get(ring, 1), 0)), 116.41);
 	resp_free(r);
 	free(id);
@@ -315,10 +331,10 @@ Test(records, geometry_is_checked)
 Test(records, supervised_unit_uscc_is_checked)
 {
 	const char *body = "{\"name\":\"北京测试化工有限公司\",\"industry_code\":\"C2614\","
-			   "\"district\":\"110112\",\"listed_year\":2020,\"obligations\":"
-			   "{\"hazard_check\":\"2024-06-30\",\"annual_report\":null}}";
-	struct resp *r = call("PUT", "/v1/supervised-units/91110112MA01ABCD1X", key_of("ecology"),
-			      body, NULL);
+	                   "\"district\":\"110112\",\"listed_year\":2020,\"obligations\":"
+	                   "{\"hazard_check\":\"2024-06-30\",\"annual_report\":null}}";
+	struct resp *r =
+	    call("PUT", "/v1/supervised-units/91110112MA01ABCD1X", key_of("ecology"), body, NULL);
 	assert_problem(r, 422, NULL);
 	cr_assert(strstr(r->body, "check digit"), "%s", r->body);
 	resp_free(r);
@@ -336,9 +352,9 @@ Test(records, land_use_change_plot_link)
 	snprintf(path, sizeof(path), "/v1/land-use-changes/%s", chg);
 	/* libcurl sends the UTF-8 path bytes as they are. */
 	struct resp *r = call("PUT", path, key_of("planning"),
-			      "{\"plot_id\":\"110105-missing-plot\",\"district\":\"110105\","
-			      "\"to_use\":\"R2\",\"approved_on\":\"2024-05-01\"}",
-			      NULL);
+	                      "{\"plot_id\":\"110105-missing-plot\",\"district\":\"110105\","
+	                      "\"to_use\":\"R2\",\"approved_on\":\"2024-05-01\"}",
+	                      NULL);
 	assert_problem(r, 422, NULL);
 	cr_assert(strstr(r->body, "/plot_id"), "%s", r->body);
 	resp_free(r);
@@ -352,9 +368,9 @@ Test(records, land_use_change_plot_link)
 	resp_free(r);
 	char body[512];
 	snprintf(body, sizeof(body),
-		 "{\"plot_id\":\"%s\",\"district\":\"110105\",\"from_use\":\"M1\","
-		 "\"to_use\":\"A33\",\"approved_on\":\"2024-05-01\"}",
-		 plot);
+	         "{\"plot_id\":\"%s\",\"district\":\"110105\",\"from_use\":\"M1\","
+	         "\"to_use\":\"A33\",\"approved_on\":\"2024-05-01\"}",
+	         plot);
 	r = call("PUT", path, key_of("planning"), body, NULL);
 	cr_assert_eq(r->status, 201, "%s", r->body);
 	resp_free(r);

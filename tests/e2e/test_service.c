@@ -58,7 +58,8 @@ Test(service, request_id_is_echoed_or_generated)
 	const char *bad[] = {"X-Request-ID: has spaces and <tags>", NULL};
 	r = call("GET", "/healthz", NULL, NULL, bad);
 	const char *rid = resp_header(r, "X-Request-ID");
-	cr_assert(rid && strlen(rid) == 36, "a generated UUID replaces an unusable id, got %s", rid);
+	cr_assert(rid && strlen(rid) == 36, "a generated UUID replaces an unusable id, got %s",
+	          rid);
 	resp_free(r);
 }
 
@@ -106,9 +107,9 @@ Test(service, reference_lists)
 	bool etown = false;
 	size_t i;
 	json_t *d;
-	json_array_foreach(items, i, d) if (strcmp(json_string_value(json_object_get(d, "code")),
-						   "110302") == 0) etown =
-		json_is_false(json_object_get(d, "gb2260"));
+	json_array_foreach(
+	    items, i, d) if (strcmp(json_string_value(json_object_get(d, "code")), "110302") == 0)
+	    etown = json_is_false(json_object_get(d, "gb2260"));
 	cr_assert(etown, "E-Town is listed with gb2260 false");
 	resp_free(r);
 	r = call("GET", "/v1/agencies", key_of("water"), NULL, NULL);

@@ -93,11 +93,11 @@ Test(restart, database_restart_gives_503_then_recovers, .timeout = 90)
 		usleep(100 * 1000);
 	}
 	cr_assert(recovered >= 0 && recovered <= 3.0, "recovered in %.2f s", recovered);
-	r = call_url("PUT", path, key_of("ecology"), plot_body("110105", "preliminary_survey", "R2"),
-		     NULL);
+	r = call_url("PUT", path, key_of("ecology"),
+	             plot_body("110105", "preliminary_survey", "R2"), NULL);
 	cr_assert_eq(r->status, 200, "writes work again: %s", r->body);
 	cr_assert_eq(json_integer_value(json_object_get(r->json, "version")), 2,
-		     "the write acknowledged before the restart is there");
+	             "the write acknowledged before the restart is there");
 	resp_free(r);
 	kill(pid, SIGTERM);
 	int status;

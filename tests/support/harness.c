@@ -42,7 +42,7 @@ static size_t collect(char *data, size_t size, size_t nmemb, void *cls)
 }
 
 struct resp *call_url(const char *method, const char *url, const char *key, const char *body,
-		      const char *const *headers)
+                      const char *const *headers)
 {
 	CURL *c = curl_easy_init();
 	cr_assert_not_null(c);
@@ -90,7 +90,7 @@ struct resp *call_url(const char *method, const char *url, const char *key, cons
 }
 
 struct resp *call(const char *method, const char *path, const char *key, const char *body,
-		  const char *const *headers)
+                  const char *const *headers)
 {
 	char url[4096];
 	snprintf(url, sizeof(url), "%s%s", base_url(), path);
@@ -147,8 +147,8 @@ char *create_key(const char *agency, const char *district, const char *expires)
 {
 	char cmd[512];
 	snprintf(cmd, sizeof(cmd), "'%s' keys create --agency %s%s%s%s%s 2>/dev/null",
-		 need_env("SOILSHARE_BIN"), agency, district ? " --district " : "",
-		 district ? district : "", expires ? " --expires " : "", expires ? expires : "");
+	         need_env("SOILSHARE_BIN"), agency, district ? " --district " : "",
+	         district ? district : "", expires ? " --expires " : "", expires ? expires : "");
 	FILE *f = popen(cmd, "r");
 	cr_assert_not_null(f);
 	char line[256] = "";
@@ -163,7 +163,7 @@ int revoke_key(const char *key_id)
 {
 	char cmd[512];
 	snprintf(cmd, sizeof(cmd), "'%s' keys revoke %s 2>/dev/null", need_env("SOILSHARE_BIN"),
-		 key_id);
+	         key_id);
 	return system(cmd);
 }
 
@@ -178,7 +178,7 @@ char *uniq(const char *prefix)
 char *plot_body(const char *district, const char *status, const char *planned_use)
 {
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:f}", "name", "测试地块", "district", district,
-			      "status", status, "planned_use", planned_use, "area_m2", 1234.5);
+	                      "status", status, "planned_use", planned_use, "area_m2", 1234.5);
 	char *s = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	return s;
@@ -189,12 +189,12 @@ void assert_problem(const struct resp *r, long status, const char *type)
 	cr_assert_eq(r->status, status, "expected %ld, got %ld: %s", status, r->status, r->body);
 	const char *ct = resp_header(r, "Content-Type");
 	cr_assert(ct && strncmp(ct, "application/problem+json", 24) == 0,
-		  "problem content type, got %s", ct ? ct : "(none)");
+	          "problem content type, got %s", ct ? ct : "(none)");
 	cr_assert_not_null(r->json, "problem body is JSON: %s", r->body);
 	cr_assert_eq(json_integer_value(json_object_get(r->json, "status")), status);
 	const char *t = json_string_value(json_object_get(r->json, "type"));
 	cr_assert(t && (!type || strcmp(t, type) == 0), "type %s, expected %s", t ? t : "-",
-		  type ? type : "any");
+	          type ? type : "any");
 	cr_assert_not_null(json_string_value(json_object_get(r->json, "title")));
 	cr_assert_not_null(json_string_value(json_object_get(r->json, "detail")));
 	cr_assert_not_null(json_string_value(json_object_get(r->json, "instance")));

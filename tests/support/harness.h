@@ -9,7 +9,7 @@ struct resp {
 	long status;
 	char *body;
 	size_t len;
-	json_t *json; /* parsed body when it is JSON, else NULL */
+	json_t *json;  /* parsed body when it is JSON, else NULL */
 	char *headers; /* raw header block */
 };
 
@@ -20,11 +20,12 @@ const char *need_env(const char *name);
 
 /* Sends a request; `headers` is NULL or a NULL-terminated list of "Name: value". */
 struct resp *call(const char *method, const char *path, const char *key, const char *body,
-		  const char *const *headers);
+                  const char *const *headers);
 struct resp *call_url(const char *method, const char *url, const char *key, const char *body,
-		      const char *const *headers);
+                      const char *const *headers);
 void resp_free(struct resp *r);
-/* A response header's value (case-insensitive name), copied into a static buffer; NULL if absent. */
+/* A response header's value (case-insensitive name), copied into a static buffer; NULL if absent.
+ */
 const char *resp_header(const struct resp *r, const char *name);
 
 /* Keys made by scripts/test: agency code, or "district:110105". */
