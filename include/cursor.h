@@ -5,7 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CURSOR_MAX 256 /* encoded length limit, including NUL */
+/* Encoded length limit, including NUL: room for a 64-character key of 3-byte UTF-8
+ * characters (192 bytes) behind the 12-byte header, base64url-encoded. */
+#define CURSOR_MAX 384
 
 /* Encodes into `out` (size >= CURSOR_MAX); returns 0, or -1 when the id is too long. */
 int cursor_encode(uint32_t filter_hash, const char *last_id, char *out, size_t size);

@@ -1,5 +1,6 @@
 /* Configuration: defaults, then environment variables, then command-line flags. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +57,7 @@ static int set_option(struct config *c, const struct option_def *o, const char *
 	char *end;
 	errno = 0;
 	double d = strtod(value, &end);
-	if (*value == '\0' || *end || errno || d < o->min || d > o->max ||
+	if (*value == '\0' || *end || errno || !isfinite(d) || d < o->min || d > o->max ||
 	    (o->kind == OPT_INT && d != (double)(long)d)) {
 		snprintf(errbuf, size, "%s: \"%s\" is not %s from %g to %g", source, value,
 		         o->kind == OPT_INT ? "a whole number" : "a number", o->min, o->max);

@@ -41,11 +41,15 @@ bool rfc3339_valid(const char *s)
 	}
 	if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
 		return true;
-	/* A '+' sent unencoded in a query string arrives as a space. */
+	/* A '+' sent unencoded in a query string arrives as a space. Offsets run from
+	 * -12:00 to +14:00, the zones in use (PostgreSQL refuses +16:00 and beyond). */
 	if ((*p == '+' || *p == ' ' || *p == '-') && strlen(p) == 6 && p[3] == ':' && p[1] >= '0' &&
 	    p[1] <= '9' && p[2] >= '0' && p[2] <= '9' && p[4] >= '0' && p[4] <= '5' &&
-	    p[5] >= '0' && p[5] <= '9')
-		return true;
+	    p[5] >= '0' && p[5] <= '9') {
+		int minutes =
+		    ((p[1] - '0') * 10 + (p[2] - '0')) * 60 + (p[4] - '0') * 10 + (p[5] - '0');
+		return minutes <= (*p == '-' ? 12 * 60 : 14 * 60);
+	}
 	return false;
 }
 
@@ -144,7 +148,8 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 		return -1;
 	}
 	struct query_arg sorted[LIST_MAX_ARGS];
-	memcpy(sorted, args, n * sizeof(*args));
+	if (n)
+		memcpy(sorted, args, n * sizeof(*args));
 	qsort(sorted, n, sizeof(*sorted), cmp_args);
 	for (size_t i = 1; i < n; i++)
 		if (strcmp(sorted[i].key, sorted[i - 1].key) == 0) {

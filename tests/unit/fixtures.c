@@ -9,10 +9,10 @@
 void fixture_refdata(struct refdata *r)
 {
 	static const char *const districts[][2] = {
-		{"110101", "东城区"},
-		{"110102", "西城区"},
-		{"110105", "朝阳区"},
-		{"110108", "海淀区"},
+	    {"110101", "东城区"},
+	    {"110102", "西城区"},
+	    {"110105", "朝阳区"},
+	    {"110108", "海淀区"},
 	};
 	static const char *const prefixes[] = {"R", "A33", "A", "M", "G1-C", "G"};
 	static const char *const pollutants[] = {"As", "Cd", "Pb", "benzene"};

@@ -28,12 +28,13 @@ static const struct verror *find_err(const struct verrors *e, const char *pointe
 static void dump_errs(const struct verrors *e)
 {
 	for (size_t i = 0; i < e->n; i++)
-		fprintf(stderr, "  error %zu: %s: %s\n", i, e->items[i].pointer, e->items[i].message);
+		fprintf(stderr, "  error %zu: %s: %s\n", i, e->items[i].pointer,
+		        e->items[i].message);
 }
 
 /* Runs record_validate and checks it failed with an error at `pointer`; returns it. */
 static struct verror expect_error(const char *dataset, const char *body, const char *path_id,
-				  const char *prefix, const char *pointer)
+                                  const char *prefix, const char *pointer)
 {
 	const struct dataset *ds = dataset_find(dataset);
 	cr_assert_not_null(ds, "dataset %s not found", dataset);
@@ -47,7 +48,7 @@ static struct verror expect_error(const char *dataset, const char *body, const c
 		dump_errs(&errs);
 	cr_assert_null(out, "record_validate accepted an invalid %s record: %s", dataset, body);
 	cr_assert_not_null(e, "no error at pointer \"%s\" for body %s (%zu errors)", pointer, body,
-			   errs.n);
+	                   errs.n);
 	struct verror copy = *e;
 	json_decref(b);
 	return copy;
@@ -65,25 +66,26 @@ static json_t *expect_ok(const char *dataset, const char *body, const char *path
 	json_t *out = record_validate(ds, &ref, b, path_id, "", &errs);
 	if (!out)
 		dump_errs(&errs);
-	cr_assert_not_null(out, "record_validate rejected a valid %s record: %s (first error %s: %s)",
-			   dataset, body, errs.n ? errs.items[0].pointer : "-",
-			   errs.n ? errs.items[0].message : "-");
+	cr_assert_not_null(
+	    out, "record_validate rejected a valid %s record: %s (first error %s: %s)", dataset,
+	    body, errs.n ? errs.items[0].pointer : "-", errs.n ? errs.items[0].message : "-");
 	cr_assert_eq(errs.n, 0, "a valid record left %zu errors", errs.n);
 	json_decref(b);
 	return out;
 }
 
-#define BEIJING_POLYGON                                                                    \
-	"{\"type\":\"Polygon\",\"coordinates\":[[[116.30,39.90],[116.31,39.90],[116.31,39.91]," \
+#define BEIJING_POLYGON                                                                            \
+	"{\"type\":\"Polygon\",\"coordinates\":[[[116.30,39.90],[116.31,39.90],[116.31,39.91],"    \
 	"[116.30,39.91],[116.30,39.90]]]}"
 
-#define VALID_PLOT                                                                             \
-	"{\"id\":\"110105-2023-0012\",\"name\":\"朝阳区某化工厂旧址\",\"district\":\"110105\","      \
-	"\"address\":\"北京市朝阳区某路1号\",\"area_m2\":12000.5,\"geometry\":" BEIJING_POLYGON "," \
-	"\"former_industry\":\"化学原料制造\",\"responsible_party\":\"某公司\","                     \
-	"\"current_use\":\"M1\",\"planned_use\":\"R2\",\"status\":\"listed\","                      \
-	"\"pollutants\":[\"As\",\"Cd\"],\"preliminary_survey_on\":\"2022-03-01\","                   \
-	"\"detailed_survey_on\":\"2022-09-15\",\"risk_assessment_on\":\"2023-01-10\","               \
+#define VALID_PLOT                                                                                       \
+	"{\"id\":\"110105-2023-0012\",\"name\":\"朝阳区某化工厂旧址\",\"district\":\"110105\"," \
+	"\"address\":\"北京市朝阳区某路1号\",\"area_m2\":12000.5,\"geometry\":" BEIJING_POLYGON          \
+	","                                                                                              \
+	"\"former_industry\":\"化学原料制造\",\"responsible_party\":\"某公司\","                \
+	"\"current_use\":\"M1\",\"planned_use\":\"R2\",\"status\":\"listed\","                           \
+	"\"pollutants\":[\"As\",\"Cd\"],\"preliminary_survey_on\":\"2022-03-01\","                       \
+	"\"detailed_survey_on\":\"2022-09-15\",\"risk_assessment_on\":\"2023-01-10\","                   \
 	"\"listed_on\":\"2023-05-01\"}"
 
 /* ---------------------------------------------------------------- key_valid */
@@ -98,7 +100,8 @@ Test(key_valid, ascii_keys)
 
 Test(key_valid, chinese_and_brackets)
 {
-	cr_assert(key_valid("京规自〔2023〕0012号"), "Chinese with 〔〕 is a valid approval number");
+	cr_assert(key_valid("京规自〔2023〕0012号"),
+	          "Chinese with 〔〕 is a valid approval number");
 	cr_assert(key_valid("朝阳地块(一期)"), "Chinese with () is valid");
 	cr_assert(key_valid("㐀"), "CJK extension A (U+3400) is allowed");
 }
@@ -192,7 +195,8 @@ Test(uscc_valid, wrong_check_digit)
 Test(uscc_valid, lower_case_rejected)
 {
 	cr_assert_not(uscc_valid("91330100799655058b"), "a lower-case check letter is invalid");
-	cr_assert_not(uscc_valid("91110105ma01abcd13"), "lower-case letters in the body are invalid");
+	cr_assert_not(uscc_valid("91110105ma01abcd13"),
+	              "lower-case letters in the body are invalid");
 }
 
 Test(uscc_valid, letters_i_o_s_v_z_rejected)
@@ -206,12 +210,13 @@ Test(uscc_valid, letters_i_o_s_v_z_rejected)
 		for (size_t i = 0; i < strlen(charset); i++) {
 			code[17] = charset[i];
 			cr_assert_not(uscc_valid(code), "%s contains the forbidden letter %c", code,
-				      forbidden[f]);
+			              forbidden[f]);
 		}
 		/* As the check character. */
 		char chk[19] = "91110000100000000?";
 		chk[17] = forbidden[f];
-		cr_assert_not(uscc_valid(chk), "%s ends in the forbidden letter %c", chk, forbidden[f]);
+		cr_assert_not(uscc_valid(chk), "%s ends in the forbidden letter %c", chk,
+		              forbidden[f]);
 	}
 }
 
@@ -320,12 +325,12 @@ Test(geojson_check, valid_polygon_in_beijing)
 	const char *m = geo(BEIJING_POLYGON, false, buf, sizeof(buf));
 	cr_assert_null(m, "a small polygon in Chaoyang is valid, got: %s", m);
 	m = geo("{\"type\":\"Polygon\",\"bbox\":[116.3,39.9,116.31,39.91],\"coordinates\":"
-		"[[[116.30,39.90],[116.31,39.90],[116.31,39.91],[116.30,39.90]],"
-		"[[116.302,39.902],[116.303,39.902],[116.303,39.903],[116.302,39.902]]]}",
-		false, buf, sizeof(buf));
+	        "[[[116.30,39.90],[116.31,39.90],[116.31,39.91],[116.30,39.90]],"
+	        "[[116.302,39.902],[116.303,39.902],[116.303,39.903],[116.302,39.902]]]}",
+	        false, buf, sizeof(buf));
 	cr_assert_null(m, "a polygon with a hole and a bbox is valid, got: %s", m);
 	m = geo("{\"type\":\"Polygon\",\"coordinates\":[[[116,40],[117,40],[117,41],[116,40]]]}",
-		false, buf, sizeof(buf));
+	        false, buf, sizeof(buf));
 	cr_assert_null(m, "integer coordinates are numbers too, got: %s", m);
 }
 
@@ -333,8 +338,8 @@ Test(geojson_check, unclosed_ring)
 {
 	char buf[256];
 	const char *m = geo("{\"type\":\"Polygon\",\"coordinates\":[[[116.30,39.90],[116.31,39.90],"
-			    "[116.31,39.91],[116.30,39.91]]]}",
-			    false, buf, sizeof(buf));
+	                    "[116.31,39.91],[116.30,39.91]]]}",
+	                    false, buf, sizeof(buf));
 	cr_assert_not_null(m, "an unclosed ring is invalid");
 	cr_assert(strstr(m, "closed"), "message should say the ring must be closed: %s", m);
 }
@@ -343,8 +348,8 @@ Test(geojson_check, ring_of_three_positions)
 {
 	char buf[256];
 	const char *m = geo("{\"type\":\"Polygon\",\"coordinates\":[[[116.30,39.90],[116.31,39.90],"
-			    "[116.30,39.90]]]}",
-			    false, buf, sizeof(buf));
+	                    "[116.30,39.90]]]}",
+	                    false, buf, sizeof(buf));
 	cr_assert_not_null(m, "a ring of 3 positions is invalid");
 	cr_assert(strstr(m, "at least 4"), "message should ask for 4 positions: %s", m);
 	m = geo("{\"type\":\"Polygon\",\"coordinates\":[]}", false, buf, sizeof(buf));
@@ -356,8 +361,8 @@ Test(geojson_check, position_outside_extent)
 	char buf[256];
 	/* Shanghai */
 	const char *m = geo("{\"type\":\"Polygon\",\"coordinates\":[[[121.47,31.23],[121.48,31.23],"
-			    "[121.48,31.24],[121.47,31.23]]]}",
-			    false, buf, sizeof(buf));
+	                    "[121.48,31.24],[121.47,31.23]]]}",
+	                    false, buf, sizeof(buf));
 	cr_assert_not_null(m, "a polygon in Shanghai is outside Beijing");
 	cr_assert(strstr(m, "outside Beijing"), "message should say outside Beijing: %s", m);
 	/* Latitude first by mistake. */
@@ -365,8 +370,8 @@ Test(geojson_check, position_outside_extent)
 	cr_assert_not_null(m, "swapped latitude/longitude is outside Beijing");
 	/* One vertex just outside the east edge. */
 	m = geo("{\"type\":\"Polygon\",\"coordinates\":[[[117.5,40.0],[117.61,40.0],[117.5,40.1],"
-		"[117.5,40.0]]]}",
-		false, buf, sizeof(buf));
+	        "[117.5,40.0]]]}",
+	        false, buf, sizeof(buf));
 	cr_assert_not_null(m, "longitude 117.61 is outside the extent");
 }
 
@@ -374,7 +379,7 @@ Test(geojson_check, wrong_type)
 {
 	char buf[256];
 	const char *m = geo("{\"type\":\"LineString\",\"coordinates\":[[116.3,39.9],[116.4,39.9]]}",
-			    false, buf, sizeof(buf));
+	                    false, buf, sizeof(buf));
 	cr_assert_not_null(m, "a LineString is not an area");
 	m = geo(BEIJING_POLYGON, true, buf, sizeof(buf));
 	cr_assert_not_null(m, "a Polygon is not a Point");
@@ -395,19 +400,21 @@ Test(geojson_check, wrong_type)
 Test(geojson_check, valid_point)
 {
 	char buf[256];
-	const char *m = geo("{\"type\":\"Point\",\"coordinates\":[116.397,39.909]}", true, buf,
-			    sizeof(buf));
+	const char *m =
+	    geo("{\"type\":\"Point\",\"coordinates\":[116.397,39.909]}", true, buf, sizeof(buf));
 	cr_assert_null(m, "Tiananmen is in Beijing, got: %s", m);
-	m = geo("{\"type\":\"Point\",\"coordinates\":[116.397,39.909,44.5]}", true, buf, sizeof(buf));
+	m = geo("{\"type\":\"Point\",\"coordinates\":[116.397,39.909,44.5]}", true, buf,
+	        sizeof(buf));
 	cr_assert_null(m, "a position may carry an altitude, got: %s", m);
 }
 
 Test(geojson_check, extra_member)
 {
 	char buf[256];
-	const char *m = geo("{\"type\":\"Polygon\",\"properties\":{},\"coordinates\":[[[116.30,39.90],"
-			    "[116.31,39.90],[116.31,39.91],[116.30,39.90]]]}",
-			    false, buf, sizeof(buf));
+	const char *m =
+	    geo("{\"type\":\"Polygon\",\"properties\":{},\"coordinates\":[[[116.30,39.90],"
+	        "[116.31,39.90],[116.31,39.91],[116.30,39.90]]]}",
+	        false, buf, sizeof(buf));
 	cr_assert_not_null(m, "a geometry with a properties member is rejected");
 	cr_assert(strstr(m, "properties"), "message should name the member: %s", m);
 }
@@ -416,20 +423,20 @@ Test(geojson_check, multipolygon)
 {
 	char buf[256];
 	const char *m = geo("{\"type\":\"MultiPolygon\",\"coordinates\":["
-			    "[[[116.30,39.90],[116.31,39.90],[116.31,39.91],[116.30,39.90]]],"
-			    "[[[116.40,39.90],[116.41,39.90],[116.41,39.91],[116.40,39.90]]]]}",
-			    false, buf, sizeof(buf));
+	                    "[[[116.30,39.90],[116.31,39.90],[116.31,39.91],[116.30,39.90]]],"
+	                    "[[[116.40,39.90],[116.41,39.90],[116.41,39.91],[116.40,39.90]]]]}",
+	                    false, buf, sizeof(buf));
 	cr_assert_null(m, "a MultiPolygon of two polygons in Beijing is valid, got: %s", m);
 	m = geo("{\"type\":\"MultiPolygon\",\"coordinates\":["
-		"[[[116.30,39.90],[116.31,39.90],[116.31,39.91],[116.30,39.90]]],"
-		"[[[116.40,39.90],[116.41,39.90],[116.41,39.91],[116.40,39.95]]]]}",
-		false, buf, sizeof(buf));
+	        "[[[116.30,39.90],[116.31,39.90],[116.31,39.91],[116.30,39.90]]],"
+	        "[[[116.40,39.90],[116.41,39.90],[116.41,39.91],[116.40,39.95]]]]}",
+	        false, buf, sizeof(buf));
 	cr_assert_not_null(m, "an unclosed ring in the second polygon is invalid");
 	m = geo("{\"type\":\"MultiPolygon\",\"coordinates\":[]}", false, buf, sizeof(buf));
 	cr_assert_not_null(m, "an empty MultiPolygon is invalid");
 	m = geo("{\"type\":\"MultiPolygon\",\"coordinates\":[[[116.30,39.90],[116.31,39.90],"
-		"[116.31,39.91],[116.30,39.90]]]}",
-		false, buf, sizeof(buf));
+	        "[116.31,39.91],[116.30,39.90]]]}",
+	        false, buf, sizeof(buf));
 	cr_assert_not_null(m, "Polygon coordinates under type MultiPolygon are invalid");
 }
 
@@ -439,11 +446,11 @@ Test(record_validate, valid_plot_passes)
 {
 	json_t *out = expect_ok("plots", VALID_PLOT, "110105-2023-0012");
 	cr_assert_str_eq(json_string_value(json_object_get(out, "id")), "110105-2023-0012",
-			 "output carries the id");
+	                 "output carries the id");
 	cr_assert_str_eq(json_string_value(json_object_get(out, "name")), "朝阳区某化工厂旧址",
-			 "output carries the name");
+	                 "output carries the name");
 	cr_assert_eq(json_object_size(out), 16, "id and the 15 plot fields, got %zu",
-		     json_object_size(out));
+	             json_object_size(out));
 	json_t *p = json_object_get(out, "pollutants");
 	cr_assert(json_is_array(p) && json_array_size(p) == 2, "pollutants copied");
 	json_decref(out);
@@ -451,50 +458,50 @@ Test(record_validate, valid_plot_passes)
 
 Test(record_validate, server_owned_fields_dropped)
 {
-	json_t *out = expect_ok(
-		"plots",
-		"{\"id\":\"110105-2023-0012\",\"name\":\"某地块\",\"district\":\"110105\","
-		"\"status\":\"suspected\",\"planned_use\":\"R2\",\"publisher\":\"ecology\","
-		"\"version\":3,\"created_at\":\"2024-01-01T00:00:00Z\","
-		"\"updated_at\":\"2024-02-01T00:00:00Z\",\"land_class\":\"I\"}",
-		"110105-2023-0012");
+	json_t *out =
+	    expect_ok("plots",
+	              "{\"id\":\"110105-2023-0012\",\"name\":\"某地块\",\"district\":\"110105\","
+	              "\"status\":\"suspected\",\"planned_use\":\"R2\",\"publisher\":\"ecology\","
+	              "\"version\":3,\"created_at\":\"2024-01-01T00:00:00Z\","
+	              "\"updated_at\":\"2024-02-01T00:00:00Z\",\"land_class\":\"I\"}",
+	              "110105-2023-0012");
 	static const char *const owned[] = {"publisher", "version", "created_at", "updated_at",
-					    "land_class"};
+	                                    "land_class"};
 	for (size_t i = 0; i < 5; i++)
 		cr_assert_null(json_object_get(out, owned[i]),
-			       "server-owned field %s must be dropped from the output", owned[i]);
+		               "server-owned field %s must be dropped from the output", owned[i]);
 	cr_assert_eq(json_object_size(out), 5, "id, name, district, status, planned_use; got %zu",
-		     json_object_size(out));
+	             json_object_size(out));
 	json_decref(out);
 }
 
 Test(record_validate, id_from_path_when_body_has_none)
 {
-	json_t *out = expect_ok("plots",
-				"{\"name\":\"某地块\",\"district\":\"110108\",\"status\":\"cleared\"}",
-				"110108-2024-0001");
+	json_t *out = expect_ok(
+	    "plots", "{\"name\":\"某地块\",\"district\":\"110108\",\"status\":\"cleared\"}",
+	    "110108-2024-0001");
 	cr_assert_str_eq(json_string_value(json_object_get(out, "id")), "110108-2024-0001",
-			 "id taken from the path");
+	                 "id taken from the path");
 	json_decref(out);
 }
 
 Test(record_validate, unknown_field_pointer)
 {
 	struct verror e = expect_error("plots",
-				       "{\"name\":\"某地块\",\"district\":\"110105\","
-				       "\"status\":\"suspected\",\"foo\":1}",
-				       "p1", "", "/foo");
+	                               "{\"name\":\"某地块\",\"district\":\"110105\","
+	                               "\"status\":\"suspected\",\"foo\":1}",
+	                               "p1", "", "/foo");
 	cr_assert(strstr(e.message, "unknown"), "message says unknown field: %s", e.message);
 }
 
 Test(record_validate, unknown_field_message_names_the_field)
 {
 	struct verror e = expect_error("plots",
-				       "{\"name\":\"某地块\",\"district\":\"110105\","
-				       "\"status\":\"suspected\",\"foo\":1}",
-				       "p1", "", "/foo");
+	                               "{\"name\":\"某地块\",\"district\":\"110105\","
+	                               "\"status\":\"suspected\",\"foo\":1}",
+	                               "p1", "", "/foo");
 	cr_assert(strstr(e.message, "\"foo\""), "message should name the field \"foo\": %s",
-		  e.message);
+	          e.message);
 	cr_assert(strstr(e.message, "plots"), "message should name the dataset: %s", e.message);
 }
 
@@ -502,15 +509,15 @@ Test(record_validate, unknown_field_pointer_is_escaped)
 {
 	/* RFC 6901: '~' is written ~0 and '/' is written ~1 inside a reference token. */
 	expect_error("plots",
-		     "{\"name\":\"某地块\",\"district\":\"110105\",\"status\":\"suspected\","
-		     "\"a/b~c\":1}",
-		     "p1", "", "/a~1b~0c");
+	             "{\"name\":\"某地块\",\"district\":\"110105\",\"status\":\"suspected\","
+	             "\"a/b~c\":1}",
+	             "p1", "", "/a~1b~0c");
 }
 
 Test(record_validate, missing_required_field)
 {
-	struct verror e = expect_error("plots", "{\"district\":\"110105\",\"status\":\"suspected\"}",
-				       "p1", "", "/name");
+	struct verror e = expect_error(
+	    "plots", "{\"district\":\"110105\",\"status\":\"suspected\"}", "p1", "", "/name");
 	cr_assert(strstr(e.message, "required"), "message says required: %s", e.message);
 	expect_error("plots", "{\"name\":\"x\",\"status\":\"suspected\"}", "p1", "", "/district");
 	expect_error("plots", "{\"name\":\"x\",\"district\":\"110105\"}", "p1", "", "/status");
@@ -519,103 +526,103 @@ Test(record_validate, missing_required_field)
 Test(record_validate, body_id_differs_from_path)
 {
 	struct verror e = expect_error("plots",
-				       "{\"id\":\"110105-2023-0013\",\"name\":\"x\","
-				       "\"district\":\"110105\",\"status\":\"suspected\"}",
-				       "110105-2023-0012", "", "/id");
+	                               "{\"id\":\"110105-2023-0013\",\"name\":\"x\","
+	                               "\"district\":\"110105\",\"status\":\"suspected\"}",
+	                               "110105-2023-0012", "", "/id");
 	cr_assert(strstr(e.message, "110105-2023-0013") && strstr(e.message, "110105-2023-0012"),
-		  "message names both ids: %s", e.message);
+	          "message names both ids: %s", e.message);
 }
 
 Test(record_validate, id_required_in_bulk_and_checked)
 {
 	struct verror e = expect_error(
-		"plots", "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\"}", NULL,
-		"/3", "/3/id");
+	    "plots", "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\"}", NULL,
+	    "/3", "/3/id");
 	cr_assert(strstr(e.message, "required"), "bulk record without id: %s", e.message);
+	expect_error(
+	    "plots",
+	    "{\"id\":\"a b\",\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\"}",
+	    NULL, "", "/id");
 	expect_error("plots",
-		     "{\"id\":\"a b\",\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\"}",
-		     NULL, "", "/id");
-	expect_error("plots",
-		     "{\"id\":12,\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\"}",
-		     NULL, "", "/id");
+	             "{\"id\":12,\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\"}",
+	             NULL, "", "/id");
 	expect_error("plots", "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\"}",
-		     "a/b", "", "/id");
+	             "a/b", "", "/id");
 }
 
 Test(record_validate, retired_district_names_replacement)
 {
 	struct verror e = expect_error(
-		"plots", "{\"name\":\"x\",\"district\":\"110103\",\"status\":\"suspected\"}", "p1", "",
-		"/district");
+	    "plots", "{\"name\":\"x\",\"district\":\"110103\",\"status\":\"suspected\"}", "p1", "",
+	    "/district");
 	cr_assert(strstr(e.message, "110101"), "message should give the replacement 110101: %s",
-		  e.message);
+	          e.message);
 	cr_assert(strstr(e.message, "2010"), "message should say when it was retired: %s",
-		  e.message);
+	          e.message);
 	cr_assert(strstr(e.message, "东城区"), "message should name the new district: %s",
-		  e.message);
+	          e.message);
 }
 
 Test(record_validate, unknown_district)
 {
 	struct verror e = expect_error(
-		"plots", "{\"name\":\"x\",\"district\":\"110199\",\"status\":\"suspected\"}", "p1", "",
-		"/district");
+	    "plots", "{\"name\":\"x\",\"district\":\"110199\",\"status\":\"suspected\"}", "p1", "",
+	    "/district");
 	cr_assert(strstr(e.message, "110199"), "message quotes the bad code: %s", e.message);
 	expect_error("plots", "{\"name\":\"x\",\"district\":\"朝阳区\",\"status\":\"suspected\"}",
-		     "p1", "", "/district");
+	             "p1", "", "/district");
 }
 
 Test(record_validate, wrong_types)
 {
-	struct verror e = expect_error(
-		"plots", "{\"name\":123,\"district\":\"110105\",\"status\":\"suspected\"}", "p1", "",
-		"/name");
+	struct verror e =
+	    expect_error("plots", "{\"name\":123,\"district\":\"110105\",\"status\":\"suspected\"}",
+	                 "p1", "", "/name");
 	cr_assert(strstr(e.message, "string"), "name must be a string: %s", e.message);
 	e = expect_error("plots",
-			 "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\","
-			 "\"area_m2\":\"12\"}",
-			 "p1", "", "/area_m2");
+	                 "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\","
+	                 "\"area_m2\":\"12\"}",
+	                 "p1", "", "/area_m2");
 	cr_assert(strstr(e.message, "number"), "area_m2 must be a number: %s", e.message);
+	expect_error("plots", "{\"name\":\"x\",\"district\":110105,\"status\":\"suspected\"}", "p1",
+	             "", "/district");
 	expect_error("plots",
-		     "{\"name\":\"x\",\"district\":110105,\"status\":\"suspected\"}", "p1", "",
-		     "/district");
+	             "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\","
+	             "\"pollutants\":\"As\"}",
+	             "p1", "", "/pollutants");
 	expect_error("plots",
-		     "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\","
-		     "\"pollutants\":\"As\"}",
-		     "p1", "", "/pollutants");
+	             "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\","
+	             "\"geometry\":\"POLYGON((116 40))\"}",
+	             "p1", "", "/geometry");
+	expect_error("plots", "{\"name\":\"x\",\"district\":\"110105\",\"status\":true}", "p1", "",
+	             "/status");
 	expect_error("plots",
-		     "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\","
-		     "\"geometry\":\"POLYGON((116 40))\"}",
-		     "p1", "", "/geometry");
-	expect_error("plots",
-		     "{\"name\":\"x\",\"district\":\"110105\",\"status\":true}", "p1", "", "/status");
-	expect_error("plots",
-		     "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\","
-		     "\"listed_on\":20230501}",
-		     "p1", "", "/listed_on");
+	             "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\","
+	             "\"listed_on\":20230501}",
+	             "p1", "", "/listed_on");
 }
 
 Test(record_validate, enum_date_land_use_values)
 {
 	struct verror e = expect_error(
-		"plots", "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"demolished\"}", "p1", "",
-		"/status");
+	    "plots", "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"demolished\"}", "p1", "",
+	    "/status");
 	cr_assert(strstr(e.message, "suspected") && strstr(e.message, "closed"),
-		  "message lists the states: %s", e.message);
+	          "message lists the states: %s", e.message);
 	expect_error("plots",
-		     "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\","
-		     "\"listed_on\":\"2023-02-29\"}",
-		     "p1", "", "/listed_on");
+	             "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\","
+	             "\"listed_on\":\"2023-02-29\"}",
+	             "p1", "", "/listed_on");
 	expect_error("plots",
-		     "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\","
-		     "\"planned_use\":\"B1\"}",
-		     "p1", "", "/planned_use");
+	             "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\","
+	             "\"planned_use\":\"B1\"}",
+	             "p1", "", "/planned_use");
 	expect_error("plots",
-		     "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\","
-		     "\"current_use\":\"r2\"}",
-		     "p1", "", "/current_use");
+	             "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\","
+	             "\"current_use\":\"r2\"}",
+	             "p1", "", "/current_use");
 	expect_error("plots", "{\"name\":\"\",\"district\":\"110105\",\"status\":\"suspected\"}",
-		     "p1", "", "/name");
+	             "p1", "", "/name");
 }
 
 Test(record_validate, string_length_counts_characters)
@@ -625,62 +632,65 @@ Test(record_validate, string_length_counts_characters)
 	for (int i = 0; i < 200; i++)
 		strcat(name, "地");
 	snprintf(body, sizeof(body),
-		 "{\"name\":\"%s\",\"district\":\"110105\",\"status\":\"suspected\"}", name);
+	         "{\"name\":\"%s\",\"district\":\"110105\",\"status\":\"suspected\"}", name);
 	json_t *out = expect_ok("plots", body, "p1");
 	json_decref(out);
 	strcat(name, "地");
 	snprintf(body, sizeof(body),
-		 "{\"name\":\"%s\",\"district\":\"110105\",\"status\":\"suspected\"}", name);
+	         "{\"name\":\"%s\",\"district\":\"110105\",\"status\":\"suspected\"}", name);
 	expect_error("plots", body, "p1", "", "/name");
 }
 
 Test(record_validate, negative_area)
 {
 	struct verror e = expect_error("plots",
-				       "{\"name\":\"x\",\"district\":\"110105\","
-				       "\"status\":\"suspected\",\"area_m2\":-1}",
-				       "p1", "", "/area_m2");
+	                               "{\"name\":\"x\",\"district\":\"110105\","
+	                               "\"status\":\"suspected\",\"area_m2\":-1}",
+	                               "p1", "", "/area_m2");
 	cr_assert(strstr(e.message, "at least 0"), "message gives the minimum: %s", e.message);
 	json_t *out = expect_ok(
-		"plots", "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\",\"area_m2\":0}",
-		"p1");
+	    "plots",
+	    "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\",\"area_m2\":0}",
+	    "p1");
 	json_decref(out);
 }
 
 Test(record_validate, pollutants_duplicate_and_unknown)
 {
-	struct verror e = expect_error("plots",
-				       "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"listed\","
-				       "\"pollutants\":[\"As\",\"Cd\",\"As\"]}",
-				       "p1", "", "/pollutants/2");
+	struct verror e =
+	    expect_error("plots",
+	                 "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"listed\","
+	                 "\"pollutants\":[\"As\",\"Cd\",\"As\"]}",
+	                 "p1", "", "/pollutants/2");
 	cr_assert(strstr(e.message, "twice"), "duplicate pollutant: %s", e.message);
 	e = expect_error("plots",
-			 "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"listed\","
-			 "\"pollutants\":[\"Xx\",\"Pb\"]}",
-			 "p1", "", "/pollutants/0");
+	                 "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"listed\","
+	                 "\"pollutants\":[\"Xx\",\"Pb\"]}",
+	                 "p1", "", "/pollutants/0");
 	cr_assert(strstr(e.message, "Xx"), "unknown pollutant is quoted: %s", e.message);
 	expect_error("plots",
-		     "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"listed\","
-		     "\"pollutants\":[\"As\",7]}",
-		     "p1", "", "/pollutants/1");
+	             "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"listed\","
+	             "\"pollutants\":[\"As\",7]}",
+	             "p1", "", "/pollutants/1");
 	json_t *out = expect_ok("plots",
-				"{\"name\":\"x\",\"district\":\"110105\",\"status\":\"listed\","
-				"\"pollutants\":[]}",
-				"p1");
+	                        "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"listed\","
+	                        "\"pollutants\":[]}",
+	                        "p1");
 	json_decref(out);
 }
 
 Test(record_validate, prefix_prepended_to_pointers)
 {
-	expect_error("plots", "{\"id\":\"p1\",\"district\":\"110105\",\"status\":\"suspected\"}", NULL,
-		     "/17", "/17/name");
+	expect_error("plots", "{\"id\":\"p1\",\"district\":\"110105\",\"status\":\"suspected\"}",
+	             NULL, "/17", "/17/name");
+	expect_error(
+	    "plots",
+	    "{\"id\":\"p1\",\"name\":\"x\",\"district\":\"110103\",\"status\":\"suspected\"}", NULL,
+	    "/17", "/17/district");
 	expect_error("plots",
-		     "{\"id\":\"p1\",\"name\":\"x\",\"district\":\"110103\",\"status\":\"suspected\"}",
-		     NULL, "/17", "/17/district");
-	expect_error("plots",
-		     "{\"id\":\"p1\",\"name\":\"x\",\"district\":\"110105\",\"status\":\"listed\","
-		     "\"pollutants\":[\"As\",\"As\"]}",
-		     NULL, "/17", "/17/pollutants/1");
+	             "{\"id\":\"p1\",\"name\":\"x\",\"district\":\"110105\",\"status\":\"listed\","
+	             "\"pollutants\":[\"As\",\"As\"]}",
+	             NULL, "/17", "/17/pollutants/1");
 	/* No error may be reported without the prefix. */
 	const struct dataset *ds = dataset_find("plots");
 	struct refdata ref;
@@ -692,33 +702,34 @@ Test(record_validate, prefix_prepended_to_pointers)
 	cr_assert_geq(errs.n, 4, "four errors expected, got %zu", errs.n);
 	for (size_t i = 0; i < errs.n; i++)
 		cr_assert(strncmp(errs.items[i].pointer, "/17/", 4) == 0,
-			  "pointer %s lacks the prefix /17", errs.items[i].pointer);
+		          "pointer %s lacks the prefix /17", errs.items[i].pointer);
 	json_decref(b);
 }
 
 Test(record_validate, unknown_field_with_prefix)
 {
-	expect_error("plots",
-		     "{\"id\":\"p1\",\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\","
-		     "\"foo\":1}",
-		     NULL, "/17", "/17/foo");
+	expect_error(
+	    "plots",
+	    "{\"id\":\"p1\",\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\","
+	    "\"foo\":1}",
+	    NULL, "/17", "/17/foo");
 }
 
 Test(record_validate, null_optional_is_absent)
 {
 	json_t *out = expect_ok("plots",
-				"{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\","
-				"\"address\":null,\"geometry\":null,\"pollutants\":null,"
-				"\"listed_on\":null,\"id\":null}",
-				"p1");
+	                        "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\","
+	                        "\"address\":null,\"geometry\":null,\"pollutants\":null,"
+	                        "\"listed_on\":null,\"id\":null}",
+	                        "p1");
 	cr_assert_null(json_object_get(out, "address"), "a null optional field is left out");
 	cr_assert_null(json_object_get(out, "geometry"), "a null geometry is left out");
 	cr_assert_str_eq(json_string_value(json_object_get(out, "id")), "p1",
-			 "a null body id means the path id");
+	                 "a null body id means the path id");
 	json_decref(out);
 	/* A null required field is missing. */
 	expect_error("plots", "{\"name\":null,\"district\":\"110105\",\"status\":\"suspected\"}",
-		     "p1", "", "/name");
+	             "p1", "", "/name");
 }
 
 Test(record_validate, non_object_body)
@@ -752,17 +763,18 @@ Test(record_validate, collects_every_error)
 
 /* ---------------------------------------------------------------- record_validate: units */
 
-#define VALID_UNIT                                                                          \
-	"{\"name\":\"北京某化工有限公司\",\"industry_code\":\"C2614\",\"district\":\"110108\","   \
-	"\"address\":\"海淀区某路2号\",\"location\":{\"type\":\"Point\",\"coordinates\":[116.3,39.96]}," \
-	"\"listed_year\":2023,\"obligations\":{\"hazard_check\":\"2023-06-30\","                 \
+#define VALID_UNIT                                                                                       \
+	"{\"name\":\"北京某化工有限公司\",\"industry_code\":\"C2614\",\"district\":\"110108\"," \
+	"\"address\":\"海淀区某路2号\",\"location\":{\"type\":\"Point\",\"coordinates\":[116.3,"   \
+	"39.96]},"                                                                                       \
+	"\"listed_year\":2023,\"obligations\":{\"hazard_check\":\"2023-06-30\","                         \
 	"\"self_monitoring\":null,\"annual_report\":\"2024-01-31\"}}"
 
 Test(record_validate, valid_supervised_unit)
 {
 	json_t *out = expect_ok("supervised-units", VALID_UNIT, "914403001922038216");
 	cr_assert_str_eq(json_string_value(json_object_get(out, "id")), "914403001922038216",
-			 "the USCC is the id");
+	                 "the USCC is the id");
 	cr_assert_eq(json_integer_value(json_object_get(out, "listed_year")), 2023, "listed_year");
 	cr_assert(json_is_object(json_object_get(out, "obligations")), "obligations kept");
 	json_decref(out);
@@ -771,7 +783,7 @@ Test(record_validate, valid_supervised_unit)
 Test(record_validate, unit_id_must_be_uscc)
 {
 	struct verror e =
-		expect_error("supervised-units", VALID_UNIT, "914403001922038217", "", "/id");
+	    expect_error("supervised-units", VALID_UNIT, "914403001922038217", "", "/id");
 	cr_assert(strstr(e.message, "credit code"), "message names the USCC: %s", e.message);
 	expect_error("supervised-units", VALID_UNIT, "110105-2023-0012", "", "/id");
 }
@@ -781,66 +793,70 @@ Test(record_validate, listed_year_bounds)
 	static const struct {
 		const char *year;
 		bool ok;
-	} cases[] = {{"1999", false}, {"2000", true},	{"2100", true},	  {"2101", false},
-		     {"2023.5", false}, {"\"2023\"", false}, {"2023.0", false}, {"-2023", false}};
+	} cases[] = {{"1999", false},   {"2000", true},      {"2100", true},    {"2101", false},
+	             {"2023.5", false}, {"\"2023\"", false}, {"2023.0", false}, {"-2023", false}};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char body[512];
 		snprintf(body, sizeof(body),
-			 "{\"name\":\"x\",\"industry_code\":\"C2614\",\"district\":\"110108\","
-			 "\"listed_year\":%s}",
-			 cases[i].year);
+		         "{\"name\":\"x\",\"industry_code\":\"C2614\",\"district\":\"110108\","
+		         "\"listed_year\":%s}",
+		         cases[i].year);
 		if (cases[i].ok) {
 			json_t *out = expect_ok("supervised-units", body, "91110000100000000R");
 			json_decref(out);
 		} else {
 			expect_error("supervised-units", body, "91110000100000000R", "",
-				     "/listed_year");
+			             "/listed_year");
 		}
 	}
 }
 
 Test(record_validate, obligations_unknown_key_and_bad_date)
 {
-	struct verror e = expect_error("supervised-units",
-				       "{\"name\":\"x\",\"industry_code\":\"C2614\","
-				       "\"district\":\"110108\",\"listed_year\":2023,"
-				       "\"obligations\":{\"hazard_check\":\"2023-06-30\",\"foo\":\"2023-01-01\"}}",
-				       "91110000100000000R", "", "/obligations/foo");
+	struct verror e = expect_error(
+	    "supervised-units",
+	    "{\"name\":\"x\",\"industry_code\":\"C2614\","
+	    "\"district\":\"110108\",\"listed_year\":2023,"
+	    "\"obligations\":{\"hazard_check\":\"2023-06-30\",\"foo\":\"2023-01-01\"}}",
+	    "91110000100000000R", "", "/obligations/foo");
 	cr_assert(strstr(e.message, "hazard_check"), "message lists the keys: %s", e.message);
 	expect_error("supervised-units",
-		     "{\"name\":\"x\",\"industry_code\":\"C2614\",\"district\":\"110108\","
-		     "\"listed_year\":2023,\"obligations\":{\"annual_report\":\"2023-13-01\"}}",
-		     "91110000100000000R", "", "/obligations/annual_report");
+	             "{\"name\":\"x\",\"industry_code\":\"C2614\",\"district\":\"110108\","
+	             "\"listed_year\":2023,\"obligations\":{\"annual_report\":\"2023-13-01\"}}",
+	             "91110000100000000R", "", "/obligations/annual_report");
 	expect_error("supervised-units",
-		     "{\"name\":\"x\",\"industry_code\":\"C2614\",\"district\":\"110108\","
-		     "\"listed_year\":2023,\"obligations\":[\"hazard_check\"]}",
-		     "91110000100000000R", "", "/obligations");
+	             "{\"name\":\"x\",\"industry_code\":\"C2614\",\"district\":\"110108\","
+	             "\"listed_year\":2023,\"obligations\":[\"hazard_check\"]}",
+	             "91110000100000000R", "", "/obligations");
 	expect_error("supervised-units",
-		     "{\"name\":\"x\",\"industry_code\":\"c2614\",\"district\":\"110108\","
-		     "\"listed_year\":2023}",
-		     "91110000100000000R", "", "/industry_code");
-	expect_error("supervised-units",
-		     "{\"name\":\"x\",\"industry_code\":\"C2614\",\"district\":\"110108\","
-		     "\"listed_year\":2023,\"location\":{\"type\":\"Point\",\"coordinates\":[121.5,31.2]}}",
-		     "91110000100000000R", "", "/location");
+	             "{\"name\":\"x\",\"industry_code\":\"c2614\",\"district\":\"110108\","
+	             "\"listed_year\":2023}",
+	             "91110000100000000R", "", "/industry_code");
+	expect_error(
+	    "supervised-units",
+	    "{\"name\":\"x\",\"industry_code\":\"C2614\",\"district\":\"110108\","
+	    "\"listed_year\":2023,\"location\":{\"type\":\"Point\",\"coordinates\":[121.5,31.2]}}",
+	    "91110000100000000R", "", "/location");
 }
 
-/* ---------------------------------------------------------------- record_validate: land-use-changes */
+/* ---------------------------------------------------------------- record_validate:
+ * land-use-changes */
 
 Test(record_validate, valid_land_use_change)
 {
 	json_t *out = expect_ok("land-use-changes",
-				"{\"plot_id\":\"110105-2023-0012\",\"parcel\":\"朝阳区某地块\","
-				"\"district\":\"110105\",\"from_use\":\"M1\",\"to_use\":\"A33\","
-				"\"approved_on\":\"2024-02-29\",\"geometry\":" BEIJING_POLYGON "}",
-				"京规自〔2024〕0012号");
+	                        "{\"plot_id\":\"110105-2023-0012\",\"parcel\":\"朝阳区某地块\","
+	                        "\"district\":\"110105\",\"from_use\":\"M1\",\"to_use\":\"A33\","
+	                        "\"approved_on\":\"2024-02-29\",\"geometry\":" BEIJING_POLYGON "}",
+	                        "京规自〔2024〕0012号");
 	cr_assert_str_eq(json_string_value(json_object_get(out, "id")), "京规自〔2024〕0012号",
-			 "approval number with 〔〕 is the id");
+	                 "approval number with 〔〕 is the id");
 	cr_assert_str_eq(json_string_value(json_object_get(out, "to_use")), "A33", "to_use kept");
 	json_decref(out);
-	out = expect_ok("land-use-changes",
-			"{\"district\":\"110108\",\"to_use\":\"G1-C\",\"approved_on\":\"2024-01-02\"}",
-			"doc-1");
+	out = expect_ok(
+	    "land-use-changes",
+	    "{\"district\":\"110108\",\"to_use\":\"G1-C\",\"approved_on\":\"2024-01-02\"}",
+	    "doc-1");
 	cr_assert_null(json_object_get(out, "plot_id"), "plot_id is optional");
 	json_decref(out);
 }
@@ -848,21 +864,21 @@ Test(record_validate, valid_land_use_change)
 Test(record_validate, land_use_change_errors)
 {
 	expect_error("land-use-changes",
-		     "{\"plot_id\":\"a b\",\"district\":\"110105\",\"to_use\":\"R2\","
-		     "\"approved_on\":\"2024-01-02\"}",
-		     "doc-1", "", "/plot_id");
+	             "{\"plot_id\":\"a b\",\"district\":\"110105\",\"to_use\":\"R2\","
+	             "\"approved_on\":\"2024-01-02\"}",
+	             "doc-1", "", "/plot_id");
 	expect_error("land-use-changes", "{\"district\":\"110105\",\"approved_on\":\"2024-01-02\"}",
-		     "doc-1", "", "/to_use");
+	             "doc-1", "", "/to_use");
 	expect_error("land-use-changes",
-		     "{\"district\":\"110105\",\"to_use\":\"B1\",\"approved_on\":\"2024-01-02\"}",
-		     "doc-1", "", "/to_use");
+	             "{\"district\":\"110105\",\"to_use\":\"B1\",\"approved_on\":\"2024-01-02\"}",
+	             "doc-1", "", "/to_use");
 	expect_error("land-use-changes",
-		     "{\"district\":\"110105\",\"to_use\":\"R2\",\"approved_on\":\"2023-02-29\"}",
-		     "doc-1", "", "/approved_on");
+	             "{\"district\":\"110105\",\"to_use\":\"R2\",\"approved_on\":\"2023-02-29\"}",
+	             "doc-1", "", "/approved_on");
 	expect_error("land-use-changes",
-		     "{\"district\":\"110105\",\"to_use\":\"R2\",\"approved_on\":\"2024-01-02\","
-		     "\"status\":\"listed\"}",
-		     "doc-1", "", "/status");
+	             "{\"district\":\"110105\",\"to_use\":\"R2\",\"approved_on\":\"2024-01-02\","
+	             "\"status\":\"listed\"}",
+	             "doc-1", "", "/status");
 }
 
 /* ---------------------------------------------------------------- verrors */
