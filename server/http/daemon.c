@@ -99,6 +99,27 @@ static void body_append(struct request *req, const char *data, size_t size)
 	req->body[req->body_len] = '\0';
 }
 
+/* Whether an Accept header admits a JSON answer (absent: yes). */
+static bool accepts_json(const char *accept)
+{
+	static const char *const ok[] = {"*/*", "application/*", "application/json",
+	                                 "application/problem+json"};
+	if (!accept)
+		return true;
+	for (const char *p = accept; *p;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		size_t len = strcspn(p, ",;");
+		while (len > 0 && p[len - 1] == ' ')
+			len--;
+		for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+			if (strlen(ok[i]) == len && strncasecmp(p, ok[i], len) == 0)
+				return true;
+		p += strcspn(p, ",");
+	}
+	return false;
+}
+
 static void authenticate_and_run(struct request *req)
 {
 	const struct route *r = req->match.route;
@@ -136,6 +157,12 @@ static void authenticate_and_run(struct request *req)
 			           (int)wait + 1);
 			return;
 		}
+	}
+	if (strncmp(req->path, "/v1/", 4) == 0 && !accepts_json(req_header(req, "Accept"))) {
+		problem(req, 406, "not-acceptable", "Not Acceptable",
+		        "this resource is served as application/json; send Accept: "
+		        "application/json or leave Accept out");
+		return;
 	}
 	r->handler(req);
 }

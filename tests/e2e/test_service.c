@@ -157,3 +157,23 @@ Test(service, oversized_header_block_is_431)
 	resp_free(r);
 	free(big);
 }
+
+Test(service, unacceptable_accept_is_406)
+{
+	const char *h[] = {"Accept: text/html", NULL};
+	struct resp *r = call("GET", "/v1/datasets", key_of("water"), NULL, h);
+	assert_problem(r, 406, "/problems/not-acceptable");
+	resp_free(r);
+	const char *ok[] = {"Accept: text/html, application/json;q=0.9", NULL};
+	r = call("GET", "/v1/datasets", key_of("water"), NULL, ok);
+	cr_assert_eq(r->status, 200);
+	resp_free(r);
+}
+
+Test(service, content_length_with_transfer_encoding_is_400)
+{
+	const char *h[] = {"Content-Length: 2", "Transfer-Encoding: chunked", NULL};
+	struct resp *r = call("PUT", "/v1/plots/framing-te", key_of("ecology"), "{}", h);
+	cr_assert(r->status == 400, "got %ld", r->status);
+	resp_free(r);
+}
