@@ -23,6 +23,10 @@ enum field_type {
 	FT_AREA,       /* GeoJSON Polygon or MultiPolygon in Beijing */
 	FT_POINT,      /* GeoJSON Point in Beijing */
 	FT_DATES,      /* object whose keys are `values`, each a date or null */
+	FT_BOOLEAN,    /* true or false; absent means false */
+	FT_MONTH,      /* YYYY-MM */
+	FT_RESULTS,    /* array of {pollutant, value, unit}; units are `values` */
+	FT_OBJECT,     /* any JSON object */
 };
 
 struct field {
@@ -35,6 +39,7 @@ struct field {
 	const char *links_to;      /* FT_KEY: dataset whose record it names */
 	bool link_must_exist;      /* FT_KEY: 422 when the linked record is absent */
 	bool filter;               /* usable as a list filter */
+	const char *required_with; /* required when this other field is present */
 };
 
 /* Who may write: agency codes; "district" means district keys, own district only. */
@@ -48,9 +53,11 @@ struct dataset {
 	bool shared_with_district;
 	const struct field *fields;
 	size_t n_fields;
-	const char *id_type_note;    /* what the natural key is, for messages */
-	enum field_type id_type;     /* FT_KEY or FT_USCC */
-	bool has_lifecycle;          /* `status` follows the plot state machine */
+	const char *id_type_note; /* what the natural key is, for messages */
+	enum field_type id_type;  /* FT_KEY or FT_USCC */
+	bool has_lifecycle;       /* `status` follows the plot state machine */
+	/* Fields of which a record names exactly one (NULL-terminated), or NULL. */
+	const char *const *exactly_one_of;
 	const struct field *derived; /* server-derived fields (filterable, never written) */
 	size_t n_derived;
 };
@@ -93,6 +100,7 @@ json_t *record_validate(const struct dataset *ds, const struct refdata *ref, jso
 bool key_valid(const char *s);
 bool uscc_valid(const char *s);
 bool date_valid(const char *s);
+bool month_valid(const char *s);
 bool industry_code_valid(const char *s);
 bool land_use_syntax_valid(const char *s);
 /* Checks a GeoJSON geometry's shape and extent; returns NULL or a message. */

@@ -85,6 +85,7 @@ void handle_datasets(struct request *req);
 void handle_districts(struct request *req);
 void handle_agencies(struct request *req);
 void handle_list(struct request *req);
+void handle_directory(struct request *req);
 void handle_get(struct request *req);
 void handle_put(struct request *req);
 void handle_patch(struct request *req);

@@ -1,9 +1,18 @@
 #!/usr/bin/env python3
-"""Validate the soilshare demo data (plots, supervised-units, land-use-changes).
+"""Validate the soilshare demo data: the twelve datasets' JSON files and EXPECTED.md.
 
-Usage: python3 scripts/demo/check.py [DIR]   (DIR defaults to this script's directory)
+Checks every record as the service would (required and unknown fields, types, enums, ranges,
+district codes, USCC check digits, links between files, exactly one of plot_id and
+farmland_unit_id on samples), the demo's own plausibility (dates 2021-2025, record districts
+matching their plot's), then evaluates the SPEC §5 rules over the files and compares the result
+with EXPECTED.md (which records open a finding, which are near misses, the sample exceedances).
+
+Usage: python3 scripts/demo/check.py [DIR] [--today YYYY-MM-DD]
+  DIR defaults to this script's directory; --today (default: the date in Beijing) is the day the
+  90-day closed-enterprise rule is evaluated on.
 Prints "ok" and exits 0, or lists the problems and exits 1. Standard library only.
 """
+import datetime
 import json
 import math
 import os
@@ -366,6 +375,442 @@ def check_changes(changes, plots):
     return triggers
 
 
+# ---------------------------------------------------------------------------------------------
+# The nine further datasets (/tmp/plan/fields3.md) and the SPEC §5 rules.
+
+# GB 36600-2018 Table 1 subset (mg/kg): (screening I, screening II, intervention I, intervention II)
+GB36600 = {
+    "As": (20, 60, 120, 140), "Cd": (20, 65, 47, 172), "Cr6": (3.0, 5.7, 30, 78),
+    "Pb": (400, 800, 800, 2500), "Hg": (8, 38, 33, 82), "Ni": (150, 900, 600, 2000),
+    "benzene": (1, 4, 10, 40), "vinyl_chloride": (0.12, 0.43, 1.2, 4.3),
+}
+# GB 15618-2018 "other" farmland (mg/kg): screening by band, control by band
+PH_BANDS = ["le5.5", "5.5-6.5", "6.5-7.5", "gt7.5"]
+GB15618 = {
+    "Cd": ((0.3, 0.3, 0.3, 0.6), (1.5, 2.0, 3.0, 4.0)),
+    "Hg": ((1.3, 1.8, 2.4, 3.4), (2.0, 2.5, 4.0, 6.0)),
+    "As": ((40, 40, 30, 25), (200, 150, 120, 100)),
+    "Pb": ((70, 90, 120, 170), (400, 500, 700, 1000)),
+    "Cr": ((150, 150, 200, 250), (800, 850, 1000, 1300)),
+}
+UNIT_FACTOR = {"mg/kg": 1.0, "μg/kg": 0.001}
+CLEARED = {"cleared", "delisted", "post_management", "closed"}
+IN_DIRECTORY = {"listed", "under_control", "effect_evaluation"}
+UNSURVEYED = {"suspected", "preliminary_survey", "exceeds_screening", "detailed_survey",
+              "risk_assessment"}
+RULES = {  # rule -> severity
+    "sensitive-use-before-clearance": "high", "construction-on-listed-plot": "high",
+    "construction-without-survey": "medium", "transfer-without-survey": "medium",
+    "closed-enterprise-unscreened": "medium", "sample-exceeds-screening": "medium",
+    "sample-exceeds-intervention": "high", "farmland-class-mismatch": "medium",
+}
+DEMO_YEARS = (2021, 2025)  # plausible dates for the demo records of the nine datasets
+MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+# Field specs: name -> (type, required, *args). Types:
+#   key; str (min, max); district; date; month; landuse; int (lo, hi); num (lo, hi|None);
+#   enum (values); bool; uscc; object; point; results; industry;
+#   plot (must_exist); unit (farmland unit, must exist)
+NEW = {
+    "planning-permits": {
+        "id": ("key", True), "project": ("str", True, 1, 200), "plot_id": ("plot", False, True),
+        "district": ("district", True), "land_use": ("landuse", True), "issued_on": ("date", True),
+    },
+    "land-supply-plans": {
+        "id": ("key", True), "year": ("int", True, 2000, 2100), "plot_id": ("plot", False, True),
+        "district": ("district", True), "planned_use": ("landuse", True),
+        "area_m2": ("num", False, 0, None), "supply_mode": ("enum", True, ("allocation", "grant")),
+        "quarter": ("int", False, 1, 4),
+    },
+    "land-right-transfers": {
+        "id": ("key", True), "plot_id": ("plot", True, False), "district": ("district", True),
+        "holder_uscc": ("uscc", False), "action": ("enum", True, ("recovery", "transfer")),
+        "planned_on": ("date", False),
+    },
+    "construction-permits": {
+        "id": ("key", True), "project": ("str", True, 1, 200), "plot_id": ("plot", False, True),
+        "district": ("district", True), "issued_on": ("date", True), "start_on": ("date", False),
+        "is_remediation_project": ("bool", False),
+    },
+    "closed-enterprises": {
+        "id": ("uscc", True), "name": ("str", True, 1, 200), "industry_code": ("industry", False),
+        "district": ("district", True), "address": ("str", False, 1, 500),
+        "closed_on": ("date", True), "plot_id": ("plot", False, False),
+    },
+    "farmland-units": {
+        "id": ("key", True), "district": ("district", True), "township": ("str", False, 1, 100),
+        "area_mu": ("num", False, 0, None),
+        "land_type": ("enum", True, ("cropland", "orchard", "forest")),
+        "class": ("enum", True, ("priority_protection", "safe_use", "strict_control")),
+        "measures": ("str", False, 1, 2000),
+    },
+    "agri-inputs": {
+        "id": ("key", True), "period": ("month", True), "district": ("district", True),
+        "entity_uscc": ("uscc", False), "pesticide_kg": ("num", False, 0, None),
+        "fertilizer_kg": ("num", False, 0, None), "film_kg": ("num", False, 0, None),
+        "packaging_recovered_kg": ("num", False, 0, None),
+        "film_recovered_kg": ("num", False, 0, None),
+    },
+    "soil-samples": {
+        "id": ("key", True), "plot_id": ("plot", False, True), "farmland_unit_id": ("unit", False),
+        "district": ("district", True), "location": ("point", False), "sampled_on": ("date", True),
+        "depth_m": ("num", False, 0, None), "ph": ("num", False, 0, 14),
+        "results": ("results", True),
+    },
+    "effect-surveys": {
+        "id": ("key", True), "year": ("int", True, 2000, 2100), "district": ("district", True),
+        "scope": ("str", True, 1, 500), "indicators": ("object", False),
+    },
+}
+LOAD_ORDER = ["farmland-units", "planning-permits", "land-supply-plans", "land-right-transfers",
+              "construction-permits", "closed-enterprises", "agri-inputs", "soil-samples",
+              "effect-surveys"]
+DEMO_COUNTS = {"planning-permits": 8, "land-supply-plans": 8, "land-right-transfers": 6,
+               "construction-permits": 8, "closed-enterprises": 8, "farmland-units": 12,
+               "agri-inputs": 12, "soil-samples": 24, "effect-surveys": 4}
+
+
+def is_num(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def plausible_year(y):
+    return DEMO_YEARS[0] <= y <= DEMO_YEARS[1]
+
+
+def point_in_ring(pt, ring):
+    x, y = pt
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def point_in_geometry(pt, g):
+    polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+    return any(point_in_ring(pt, poly[0]) and not any(point_in_ring(pt, h) for h in poly[1:])
+               for poly in polys)
+
+
+def check_field(where, ds, f, spec, v, rec, plots, units):
+    t, args = spec[0], spec[2:]
+    d = rec.get("district")
+    if t == "key":
+        if not valid_key(v):
+            bad(where, f"{f} not a valid key (1-64 letters, digits, - _ . 〔 〕 ( ))")
+    elif t == "str":
+        if not isinstance(v, str) or not args[0] <= len(v) <= args[1] or v != v.strip():
+            bad(where, f"{f} must be a trimmed string of {args[0]}-{args[1]} chars")
+    elif t == "district":
+        pass  # check_new_common
+    elif t == "date":
+        if not valid_date(v):
+            bad(where, f"{f} {v!r} not a YYYY-MM-DD date")
+        elif not plausible_year(int(v[:4])):
+            bad(where, f"{f} {v} outside the demo's {DEMO_YEARS[0]}-{DEMO_YEARS[1]}")
+    elif t == "month":
+        if not isinstance(v, str) or not MONTH_RE.match(v):
+            bad(where, f"{f} {v!r} not a YYYY-MM month")
+        elif not plausible_year(int(v[:4])):
+            bad(where, f"{f} {v} outside the demo's {DEMO_YEARS[0]}-{DEMO_YEARS[1]}")
+    elif t == "landuse":
+        if not valid_landuse(v):
+            bad(where, f"{f} {v!r} not a known GB 50137 code")
+    elif t == "int":
+        if not isinstance(v, int) or isinstance(v, bool) or not args[0] <= v <= args[1]:
+            bad(where, f"{f} must be an integer {args[0]}-{args[1]}")
+        elif f == "year" and not plausible_year(v):
+            bad(where, f"year {v} outside the demo's {DEMO_YEARS[0]}-{DEMO_YEARS[1]}")
+    elif t == "num":
+        lo, hi = args
+        if not is_num(v) or v < lo or (hi is not None and v > hi):
+            bad(where, f"{f} must be a number >= {lo}" + (f" and <= {hi}" if hi is not None else ""))
+    elif t == "enum":
+        if v not in args[0]:
+            bad(where, f"{f} {v!r} not one of {', '.join(args[0])}")
+    elif t == "bool":
+        if not isinstance(v, bool):
+            bad(where, f"{f} must be true or false")
+    elif t == "uscc":
+        if not uscc_ok(v):
+            bad(where, f"{f} {v!r} not a valid USCC (GB 32100 check digit)")
+        elif v[2:8] != d:
+            bad(where, f"{f} registered in {v[2:8]}, record district {d}")
+    elif t == "industry":
+        if not isinstance(v, str) or not re.match(r"^[A-T][0-9]{2,4}$", v):
+            bad(where, f"{f} {v!r} not GB/T 4754 with letter")
+    elif t == "object":
+        if not isinstance(v, dict):
+            bad(where, f"{f} must be a JSON object")
+    elif t == "point":
+        if (not isinstance(v, dict) or v.get("type") != "Point"
+                or set(v) != {"type", "coordinates"} or not in_extent(v["coordinates"])):
+            bad(where, f"{f} must be a GeoJSON Point inside Beijing's extent")
+        elif not in_box(v["coordinates"], d):
+            bad(where, f"{f} outside the rough box of district {d}")
+        else:
+            plot = plots.get(rec.get("plot_id"))
+            if plot and plot.get("geometry") and not point_in_geometry(v["coordinates"],
+                                                                       plot["geometry"]):
+                bad(where, f"{f} not inside plot {plot['id']}'s geometry")
+    elif t == "results":
+        if not isinstance(v, list) or not 1 <= len(v) <= 200:
+            bad(where, f"{f} must be a non-empty array of at most 200 results")
+            return
+        seen = set()
+        for k, item in enumerate(v):
+            w = f"{f}[{k}]"
+            if not isinstance(item, dict) or set(item) != {"pollutant", "value", "unit"}:
+                bad(where, f"{w} must have exactly pollutant, value, unit")
+                continue
+            if item["pollutant"] not in POLLUTANTS:
+                bad(where, f"{w} unknown pollutant {item['pollutant']!r}")
+            elif item["pollutant"] in seen:
+                bad(where, f"{w} pollutant {item['pollutant']} twice")
+            seen.add(item["pollutant"])
+            if not is_num(item["value"]) or item["value"] < 0:
+                bad(where, f"{w} value must be a number >= 0")
+            if item["unit"] not in UNIT_FACTOR:
+                bad(where, f"{w} unit {item['unit']!r} not mg/kg or μg/kg")
+    elif t == "plot":
+        must_exist = args[0]
+        if not valid_key(v):
+            bad(where, f"{f} not a valid key")
+            return
+        plot = plots.get(v)
+        if plot is None:
+            if must_exist:
+                bad(where, f"{f} {v} names no plot in plots.json")
+            elif not re.match(r"^\d{6}-20\d{2}-\d{4}$", v) or v[:6] != d:
+                bad(where, f"{f} {v} (not recorded) should look like a plot code of district {d}")
+        elif plot.get("district") != d:
+            bad(where, f"district {d} != plot {v}'s {plot.get('district')}")
+    elif t == "unit":
+        u = units.get(v)
+        if u is None:
+            bad(where, f"{f} {v} names no unit in farmland-units.json")
+        elif u.get("district") != d:
+            bad(where, f"district {d} != farmland unit {v}'s {u.get('district')}")
+    else:
+        raise AssertionError(t)
+
+
+def check_new(ds, records, plots, units):
+    spec = NEW[ds]
+    seen = set()
+    for i, rec in enumerate(records):
+        where = f"{ds}[{i}] {rec.get('id') if isinstance(rec, dict) else '?'}"
+        if not isinstance(rec, dict):
+            bad(where, "not an object")
+            continue
+        for f, fs in spec.items():
+            if fs[1] and rec.get(f) is None:
+                bad(where, f"missing required field {f}")
+        for f in rec:
+            if f not in spec:
+                bad(where, f"unknown field {f} (server-owned and derived fields are not sent)")
+        rid = rec.get("id")
+        if rid in seen:
+            bad(where, "duplicate id")
+        seen.add(rid)
+        d = rec.get("district")
+        if d in RETIRED:
+            bad(where, f"retired district code {d}")
+        elif d not in DISTRICTS:
+            bad(where, f"unknown district {d!r}")
+        for f, v in rec.items():
+            if f in spec and v is not None:
+                check_field(where, ds, f, spec[f], v, rec, plots, units)
+        # dataset-specific consistency
+        if ds == "soil-samples":
+            has_p, has_u = rec.get("plot_id") is not None, rec.get("farmland_unit_id") is not None
+            if has_p == has_u:
+                bad(where, "exactly one of plot_id and farmland_unit_id")
+            table = GB36600 if has_p else GB15618
+            for item in rec.get("results") or []:
+                if isinstance(item, dict) and item.get("pollutant") in POLLUTANTS \
+                        and item["pollutant"] not in table:
+                    bad(where, f"pollutant {item['pollutant']} has no "
+                               f"{'GB 36600' if has_p else 'GB 15618'} value (demo wants evaluable)")
+            if has_u and rec.get("ph") is None:
+                bad(where, "farmland sample without ph cannot be screened")
+            plot = plots.get(rec.get("plot_id"))
+            if plot is not None and isinstance(rec.get("sampled_on"), str) \
+                    and rec["sampled_on"][:4] < plot["id"][7:11]:
+                bad(where, f"sampled_on {rec['sampled_on']} before the plot code year")
+        if ds == "construction-permits":
+            a, b = rec.get("issued_on"), rec.get("start_on")
+            if valid_date(a) and valid_date(b) and b < a:
+                bad(where, f"start_on {b} before issued_on {a}")
+        if ds == "agri-inputs":
+            for used, back in (("film_kg", "film_recovered_kg"),):
+                if is_num(rec.get(used)) and is_num(rec.get(back)) and rec[back] > rec[used]:
+                    bad(where, f"{back} exceeds {used}")
+        if ds == "land-supply-plans" and rec.get("plot_id") in plots:
+            area = plots[rec["plot_id"]].get("area_m2")
+            if is_num(rec.get("area_m2")) and is_num(area) and rec["area_m2"] > area * 1.05:
+                bad(where, f"area_m2 {rec['area_m2']} larger than plot's {area}")
+    return {r.get("id"): r for r in records if isinstance(r, dict)}
+
+
+# ---- rules ----------------------------------------------------------------------------------
+
+def ph_band(ph):
+    return 0 if ph <= 5.5 else 1 if ph <= 6.5 else 2 if ph <= 7.5 else 3
+
+
+def exceedances(sample, plots):
+    """[(pollutant, level, limit, ratio, standard, class_or_band)] as SPEC §5 derives them."""
+    out = []
+    if sample.get("plot_id") is not None:
+        plot = plots.get(sample["plot_id"])
+        cls = land_class(plot.get("planned_use")) if plot and plot.get("planned_use") else "I"
+        k = 0 if cls == "I" else 1
+        for item in sample["results"]:
+            lim = GB36600.get(item["pollutant"])
+            if lim is None:
+                continue
+            mg = item["value"] * UNIT_FACTOR[item["unit"]]
+            for level, limit in (("intervention", lim[2 + k]), ("screening", lim[k])):
+                if mg > limit:
+                    out.append((item["pollutant"], level, limit, mg / limit, "GB36600", cls))
+                    break
+    else:
+        if sample.get("ph") is None:
+            return out
+        b = ph_band(sample["ph"])
+        for item in sample["results"]:
+            lim = GB15618.get(item["pollutant"])
+            if lim is None:
+                continue
+            mg = item["value"] * UNIT_FACTOR[item["unit"]]
+            for level, limit in (("intervention", lim[1][b]), ("screening", lim[0][b])):
+                if mg > limit:
+                    out.append((item["pollutant"], level, limit, mg / limit, "GB15618",
+                                PH_BANDS[b]))
+                    break
+    return out
+
+
+def evaluate(data, plots, units, today):
+    """{rule: set of (dataset, id) of triggering records}, and the exceedances per sample."""
+    found = {r: set() for r in RULES}
+
+    def status(pid):
+        p = plots.get(pid)
+        return p.get("status") if p else None
+
+    for ds, field in (("land-use-changes", "to_use"), ("planning-permits", "land_use"),
+                      ("land-supply-plans", "planned_use")):
+        for r in data[ds]:
+            pid = r.get("plot_id")
+            if pid in plots and land_class(r.get(field)) == "I" and status(pid) not in CLEARED:
+                found["sensitive-use-before-clearance"].add((ds, r["id"]))
+    for r in data["construction-permits"]:
+        st = status(r.get("plot_id"))
+        if st in IN_DIRECTORY and not r.get("is_remediation_project"):
+            found["construction-on-listed-plot"].add(("construction-permits", r["id"]))
+        if st in UNSURVEYED:
+            found["construction-without-survey"].add(("construction-permits", r["id"]))
+    for r in data["land-right-transfers"]:
+        if r.get("plot_id") not in plots or status(r["plot_id"]) in ("suspected",
+                                                                    "preliminary_survey"):
+            found["transfer-without-survey"].add(("land-right-transfers", r["id"]))
+    for r in data["closed-enterprises"]:
+        closed = datetime.date.fromisoformat(r["closed_on"])
+        if (today - closed).days > 90 and r.get("plot_id") not in plots:
+            found["closed-enterprise-unscreened"].add(("closed-enterprises", r["id"]))
+    exc = {}
+    unit_levels = {}
+    for s in data["soil-samples"]:
+        e = exceedances(s, plots)
+        exc[s["id"]] = e
+        levels = {x[1] for x in e}
+        if "intervention" in levels:
+            found["sample-exceeds-intervention"].add(("soil-samples", s["id"]))
+        elif levels:
+            found["sample-exceeds-screening"].add(("soil-samples", s["id"]))
+        if s.get("farmland_unit_id") is not None:
+            unit_levels.setdefault(s["farmland_unit_id"], set()).update(levels)
+    for uid, levels in unit_levels.items():
+        cls = units[uid].get("class")
+        if (cls == "priority_protection" and levels) or \
+                (cls != "strict_control" and "intervention" in levels):
+            found["farmland-class-mismatch"].add(("farmland-units", uid))
+    return found, exc
+
+
+# ---- EXPECTED.md ----------------------------------------------------------------------------
+
+REF_RE = re.compile(r"`([a-z-]+)/([^`]+)`")
+
+
+def parse_expected(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError as e:
+        bad(path, f"cannot read: {e}")
+        return None, None
+    rules, exc = {}, set()
+    for ln in lines:
+        if not ln.startswith("|"):
+            continue
+        cells = [c.strip() for c in ln.strip().strip("|").split("|")]
+        m = re.fullmatch(r"`([a-z-]+)`", cells[0])
+        if m and m.group(1) in RULES and len(cells) == 4:
+            rules[m.group(1)] = {
+                "severity": cells[1],
+                "open": {(a, b) for a, b in REF_RE.findall(cells[2])},
+                "near": {(a, b) for a, b in REF_RE.findall(cells[3])},
+            }
+            continue
+        m = re.fullmatch(r"`(SS-[^`]+)`", cells[0])
+        if m and len(cells) == 8:
+            # | sample | pollutant | value | standard | class / pH band | level | limit | ratio |
+            exc.add((m.group(1), cells[1].strip("`"), cells[5], float(cells[6]),
+                     round(float(cells[7]), 2), cells[3], cells[4].replace("class ", "")))
+    return rules, exc
+
+
+def compare_expected(path, data, found, exc):
+    rules, exp_exc = parse_expected(path)
+    if rules is None:
+        return
+    known = {(ds, r.get("id")) for ds, recs in data.items() for r in recs}
+    for rule, sev in RULES.items():
+        e = rules.get(rule)
+        if e is None:
+            bad("EXPECTED.md", f"no row for rule {rule}")
+            continue
+        if e["severity"] != sev:
+            bad("EXPECTED.md", f"{rule}: severity {e['severity']} (SPEC says {sev})")
+        for ref in e["open"] | e["near"]:
+            if ref not in known:
+                bad("EXPECTED.md", f"{rule}: {ref[0]}/{ref[1]} is no demo record")
+        if not e["open"]:
+            bad("EXPECTED.md", f"{rule}: no record opens a finding")
+        if not e["near"]:
+            bad("EXPECTED.md", f"{rule}: no near miss")
+        for ref in sorted(e["open"] - found[rule]):
+            bad("EXPECTED.md", f"{rule}: {ref[0]}/{ref[1]} listed as a finding, data says none")
+        for ref in sorted(found[rule] - e["open"]):
+            bad("EXPECTED.md", f"{rule}: data opens a finding for {ref[0]}/{ref[1]}, not listed")
+        for ref in sorted(e["near"] & found[rule]):
+            bad("EXPECTED.md", f"{rule}: near miss {ref[0]}/{ref[1]} does open a finding")
+    got = {(sid, p, lvl, float(lim), round(ratio, 2), std, cls)
+           for sid, items in exc.items() for (p, lvl, lim, ratio, std, cls) in items}
+    for x in sorted(exp_exc - got):
+        bad("EXPECTED.md", f"exceedance {x} listed but not derived from the data")
+    for x in sorted(got - exp_exc):
+        bad("EXPECTED.md", f"exceedance {x} derived from the data but not listed")
+
+
+def beijing_today():
+    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
+
+
 def load(path):
     try:
         with open(path, encoding="utf-8") as f:
@@ -380,7 +825,13 @@ def load(path):
 
 
 def main():
-    base = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+    args = sys.argv[1:]
+    today = beijing_today()
+    if "--today" in args:
+        k = args.index("--today")
+        today = datetime.date.fromisoformat(args[k + 1])
+        del args[k:k + 2]
+    base = args[0] if args else os.path.dirname(os.path.abspath(__file__))
     plots = load(os.path.join(base, "plots.json"))
     units = load(os.path.join(base, "supervised-units.json"))
     changes = load(os.path.join(base, "land-use-changes.json"))
@@ -395,6 +846,22 @@ def main():
     if triggers < 2:
         bad("land-use-changes.json",
             f"only {triggers} change(s) give a class-I use to an uncleared plot (want >= 2)")
+    # The nine further datasets (farmland units first: samples link to them).
+    data = {"land-use-changes": [r for r in changes if isinstance(r, dict)]}
+    fu = {}
+    for ds in LOAD_ORDER:
+        recs = load(os.path.join(base, ds + ".json"))
+        if len(recs) != DEMO_COUNTS[ds]:
+            bad(ds + ".json", f"{len(recs)} records (the demo has {DEMO_COUNTS[ds]})")
+        got = check_new(ds, recs, by_id, fu)
+        if ds == "farmland-units":
+            fu = got
+        data[ds] = [r for r in recs if isinstance(r, dict)]
+    if problems:  # rule evaluation needs well-formed records
+        print("\n".join(problems))
+        sys.exit(1)
+    found, exc = evaluate(data, by_id, fu, today)
+    compare_expected(os.path.join(base, "EXPECTED.md"), data, found, exc)
     if problems:
         print("\n".join(problems))
         sys.exit(1)

@@ -64,10 +64,36 @@ static const char sql_list[] =
     "     WHERE NOT coalesce(f.v ? (r.data ->> f.k), false))) "
     "ORDER BY r.id LIMIT $7";
 
+/* The 风险管控和修复名录: listed plots and those under control or in effect evaluation, with
+ * the date of their last transition to listed (else their own listed_on). */
+static const char sql_directory[] =
+    "SELECT json_build_object('id', r.id, 'name', r.data ->> 'name', 'district', r.district, "
+    " 'address', r.data ->> 'address', 'status', r.data ->> 'status', "
+    " 'listed_on', coalesce(t.listed_on::text, r.data ->> 'listed_on'), "
+    " 'pollutants', coalesce(r.data -> 'pollutants', '[]'), "
+    " 'responsible_party', r.data ->> 'responsible_party', 'area_m2', r.data -> 'area_m2', "
+    " 'planned_use', r.data ->> 'planned_use', 'land_class', r.data ->> 'land_class', "
+    " 'updated_at', rfc3339(r.updated_at))::text, r.id "
+    "FROM records r LEFT JOIN LATERAL ("
+    " SELECT (c.changed_at AT TIME ZONE 'Asia/Shanghai')::date AS listed_on "
+    "   FROM changes c JOIN changes prev ON prev.dataset = c.dataset AND prev.id = c.id "
+    "    AND prev.version = c.version - 1 AND prev.op = 'upsert' "
+    "  WHERE c.dataset = r.dataset AND c.id = r.id AND c.record ->> 'status' = 'listed' "
+    "    AND prev.record ->> 'status' <> 'listed' "
+    "  ORDER BY c.version DESC LIMIT 1) t ON true "
+    "WHERE r.dataset = $1 AND r.deleted_at IS NULL AND r.id > $2 "
+    "AND r.data ->> 'status' IN ('listed', 'under_control', 'effect_evaluation') "
+    "AND ($3::text[] IS NULL OR r.district = ANY ($3::text[])) "
+    "AND ($4::timestamptz IS NULL OR r.updated_at >= $4::timestamptz) "
+    "AND ($5::text[] IS NULL OR r.publisher = ANY ($5::text[])) "
+    "AND ($6::jsonb IS NULL OR NOT EXISTS (SELECT 1 FROM jsonb_each($6::jsonb) f (k, v) "
+    "     WHERE NOT coalesce(f.v ? (r.data ->> f.k), false))) "
+    "ORDER BY r.id LIMIT $7";
+
 static const struct db_stmt statements[] = {
-    {"rec_get", sql_get},       {"rec_lock", sql_lock},     {"rec_exists", sql_exists},
-    {"rec_upsert", sql_upsert}, {"rec_delete", sql_delete}, {"rec_links", sql_links},
-    {"rec_list", sql_list},
+    {"rec_directory", sql_directory}, {"rec_get", sql_get},       {"rec_lock", sql_lock},
+    {"rec_exists", sql_exists},       {"rec_upsert", sql_upsert}, {"rec_delete", sql_delete},
+    {"rec_links", sql_links},         {"rec_list", sql_list},
 };
 
 void records_register_statements(void)
@@ -545,22 +571,25 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
 	return MHD_YES;
 }
 
-void handle_list(struct request *req)
+/* Answers a list: parses the query against `filters`, runs `stmt` (parameters: dataset,
+ * after id, districts, updated_since, publishers, field filters, limit + 1; columns: the
+ * item's JSON text and its id) and writes the page with its cursor and Link header. */
+static void serve_list(struct request *req, const struct dataset *filters, const char *stmt,
+                       const char *dataset)
 {
-	const struct dataset *ds = req_dataset(req);
 	struct arg_collect args = {.req = req};
 	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, collect_arg, &args);
 	struct list_query q;
 	char err[512];
-	if (list_query_parse(ds, &g_refdata, args.items, args.n, &q, err, sizeof(err)) < 0) {
+	if (list_query_parse(filters, &g_refdata, args.items, args.n, &q, err, sizeof(err)) < 0) {
 		problem(req, 400, "bad-request", "Bad Request", "%s", err);
 		return;
 	}
 	char limit[16];
 	snprintf(limit, sizeof(limit), "%d", q.limit + 1);
-	const char *params[] = {ds->name,    q.after_id, q.district, q.updated_since,
+	const char *params[] = {dataset,     q.after_id, q.district, q.updated_since,
 	                        q.publisher, q.fields,   limit};
-	PGresult *res = db_exec("rec_list", 7, params);
+	PGresult *res = db_exec(stmt, 7, params);
 	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		list_query_release(&q);
 		problem_db(req, res);
@@ -597,4 +626,27 @@ void handle_list(struct request *req)
 	char *text = strbuf_detach(&body, &len);
 	respond_owned(req, 200, "application/json", text, len, link.len ? link.buf : NULL);
 	strbuf_release(&link);
+}
+
+void handle_list(struct request *req)
+{
+	const struct dataset *ds = req_dataset(req);
+	serve_list(req, ds, "rec_list", ds->name);
+}
+
+static const char *const directory_states[] = {"listed", "under_control", "effect_evaluation",
+                                               NULL};
+static const struct field directory_fields[] = {
+    {.name = "status", .type = FT_ENUM, .values = directory_states, .filter = true},
+};
+/* The filters the directory takes, described as a dataset for the query parser. */
+static const struct dataset directory_filters = {
+    .name = "directory",
+    .fields = directory_fields,
+    .n_fields = sizeof(directory_fields) / sizeof(directory_fields[0]),
+};
+
+void handle_directory(struct request *req)
+{
+	serve_list(req, &directory_filters, "rec_directory", "plots");
 }

@@ -114,6 +114,13 @@ static int split_values(const char *value, const char *name, const struct field 
 				         name, v, f->min, f->max);
 				return -1;
 			}
+		} else if (f && f->type == FT_BOOLEAN && strcmp(v, "true") && strcmp(v, "false")) {
+			snprintf(errbuf, size, "filter %s takes true or false", name);
+			return -1;
+		} else if (f && f->type == FT_MONTH && !month_valid(v)) {
+			snprintf(errbuf, size, "filter %s: \"%.60s\" is not a month YYYY-MM", name,
+			         v);
+			return -1;
 		} else if (f && f->type == FT_DISTRICT && ref && !refdata_district(ref, v)) {
 			snprintf(errbuf, size,
 			         "filter %s: \"%.60s\" is not a district code; see /v1/districts",

@@ -66,6 +66,154 @@ static const struct field land_use_change_fields[] = {
     {.name = "geometry", .type = FT_AREA},
 };
 
+static const char *const housing_only[] = {"housing", NULL};
+static const char *const economy_only[] = {"economy", NULL};
+static const char *const agri_forestry[] = {"agriculture", "forestry", NULL};
+static const char *const sample_publishers[] = {"ecology", "agriculture", "forestry", NULL};
+static const char *const supply_modes[] = {"allocation", "grant", NULL};
+static const char *const transfer_actions[] = {"recovery", "transfer", NULL};
+static const char *const farmland_types[] = {"cropland", "orchard", "forest", NULL};
+static const char *const farmland_classes[] = {"priority_protection", "safe_use", "strict_control",
+                                               NULL};
+static const char *const result_units[] = {"mg/kg", "μg/kg", NULL};
+static const char *const sample_links[] = {"plot_id", "farmland_unit_id", NULL};
+static const char *const exceedance_levels[] = {"screening", "intervention", NULL};
+
+static const struct field planning_permit_fields[] = {
+    {.name = "project", .type = FT_STRING, .required = true, .max_len = 200},
+    {.name = "plot_id",
+     .type = FT_KEY,
+     .links_to = "plots",
+     .link_must_exist = true,
+     .filter = true},
+    {.name = "district", .type = FT_DISTRICT, .required = true, .filter = true},
+    {.name = "land_use", .type = FT_LAND_USE, .required = true, .filter = true},
+    {.name = "issued_on", .type = FT_DATE, .required = true},
+};
+
+static const struct field land_supply_fields[] = {
+    {.name = "year",
+     .type = FT_INTEGER,
+     .required = true,
+     .min = 2000,
+     .max = 2100,
+     .filter = true},
+    {.name = "plot_id",
+     .type = FT_KEY,
+     .links_to = "plots",
+     .link_must_exist = true,
+     .filter = true},
+    {.name = "district", .type = FT_DISTRICT, .required = true, .filter = true},
+    {.name = "planned_use", .type = FT_LAND_USE, .required = true, .filter = true},
+    {.name = "area_m2", .type = FT_NUMBER, .min = 0},
+    {.name = "supply_mode",
+     .type = FT_ENUM,
+     .required = true,
+     .values = supply_modes,
+     .filter = true},
+    {.name = "quarter", .type = FT_INTEGER, .min = 1, .max = 4, .filter = true},
+};
+
+/* A transfer may name a plot that has no record yet: that is what the rules flag. */
+static const struct field land_right_transfer_fields[] = {
+    {.name = "plot_id", .type = FT_KEY, .required = true, .links_to = "plots", .filter = true},
+    {.name = "district", .type = FT_DISTRICT, .required = true, .filter = true},
+    {.name = "holder_uscc", .type = FT_USCC},
+    {.name = "action",
+     .type = FT_ENUM,
+     .required = true,
+     .values = transfer_actions,
+     .filter = true},
+    {.name = "planned_on", .type = FT_DATE},
+};
+
+static const struct field construction_permit_fields[] = {
+    {.name = "project", .type = FT_STRING, .required = true, .max_len = 200},
+    {.name = "plot_id",
+     .type = FT_KEY,
+     .links_to = "plots",
+     .link_must_exist = true,
+     .filter = true},
+    {.name = "district", .type = FT_DISTRICT, .required = true, .filter = true},
+    {.name = "issued_on", .type = FT_DATE, .required = true},
+    {.name = "start_on", .type = FT_DATE},
+    {.name = "is_remediation_project", .type = FT_BOOLEAN, .filter = true},
+};
+
+static const struct field closed_enterprise_fields[] = {
+    {.name = "name", .type = FT_STRING, .required = true, .max_len = 200},
+    {.name = "industry_code", .type = FT_INDUSTRY, .filter = true},
+    {.name = "district", .type = FT_DISTRICT, .required = true, .filter = true},
+    {.name = "address", .type = FT_STRING, .max_len = 500},
+    {.name = "closed_on", .type = FT_DATE, .required = true},
+    {.name = "plot_id", .type = FT_KEY, .links_to = "plots", .filter = true},
+};
+
+static const struct field farmland_unit_fields[] = {
+    {.name = "district", .type = FT_DISTRICT, .required = true, .filter = true},
+    {.name = "township", .type = FT_STRING, .max_len = 100},
+    {.name = "area_mu", .type = FT_NUMBER, .min = 0},
+    {.name = "land_type",
+     .type = FT_ENUM,
+     .required = true,
+     .values = farmland_types,
+     .filter = true},
+    {.name = "class",
+     .type = FT_ENUM,
+     .required = true,
+     .values = farmland_classes,
+     .filter = true},
+    {.name = "measures", .type = FT_STRING, .max_len = 2000},
+};
+
+static const struct field agri_input_fields[] = {
+    {.name = "period", .type = FT_MONTH, .required = true, .filter = true},
+    {.name = "district", .type = FT_DISTRICT, .required = true, .filter = true},
+    {.name = "entity_uscc", .type = FT_USCC, .filter = true},
+    {.name = "pesticide_kg", .type = FT_NUMBER, .min = 0},
+    {.name = "fertilizer_kg", .type = FT_NUMBER, .min = 0},
+    {.name = "film_kg", .type = FT_NUMBER, .min = 0},
+    {.name = "packaging_recovered_kg", .type = FT_NUMBER, .min = 0},
+    {.name = "film_recovered_kg", .type = FT_NUMBER, .min = 0},
+};
+
+static const struct field soil_sample_fields[] = {
+    {.name = "plot_id",
+     .type = FT_KEY,
+     .links_to = "plots",
+     .link_must_exist = true,
+     .filter = true},
+    {.name = "farmland_unit_id",
+     .type = FT_KEY,
+     .links_to = "farmland-units",
+     .link_must_exist = true,
+     .filter = true},
+    {.name = "district", .type = FT_DISTRICT, .required = true, .filter = true},
+    {.name = "location", .type = FT_POINT},
+    {.name = "sampled_on", .type = FT_DATE, .required = true},
+    {.name = "depth_m", .type = FT_NUMBER, .min = 0},
+    /* GB 15618 values depend on the soil's pH. */
+    {.name = "ph", .type = FT_NUMBER, .min = 0, .max = 14, .required_with = "farmland_unit_id"},
+    {.name = "results", .type = FT_RESULTS, .required = true, .values = result_units},
+};
+
+/* Computed by sample_exceedances() in SQL. */
+static const struct field sample_derived[] = {
+    {.name = "exceedances", .type = FT_ENUM, .values = exceedance_levels},
+};
+
+static const struct field effect_survey_fields[] = {
+    {.name = "year",
+     .type = FT_INTEGER,
+     .required = true,
+     .min = 2000,
+     .max = 2100,
+     .filter = true},
+    {.name = "district", .type = FT_DISTRICT, .required = true, .filter = true},
+    {.name = "scope", .type = FT_STRING, .required = true, .max_len = 500},
+    {.name = "indicators", .type = FT_OBJECT},
+};
+
 #define FIELDS(a) .fields = a, .n_fields = sizeof(a) / sizeof(a[0])
 
 static const struct dataset plots = {
@@ -103,7 +251,113 @@ static const struct dataset land_use_changes = {
     .id_type_note = "the approval document number",
 };
 
-const struct dataset *const datasets[] = {&plots, &supervised_units, &land_use_changes};
+static const struct dataset planning_permits = {
+    .name = "planning-permits",
+    .title_zh = "建设工程规划许可",
+    .title_en = "Construction project planning permits",
+    .publishers = planning_only,
+    FIELDS(planning_permit_fields),
+    .id_type = FT_KEY,
+    .id_type_note = "the permit number",
+};
+
+static const struct dataset land_supply_plans = {
+    .name = "land-supply-plans",
+    .title_zh = "年度供地计划",
+    .title_en = "Annual land supply plan items",
+    .publishers = planning_only,
+    FIELDS(land_supply_fields),
+    .id_type = FT_KEY,
+    .id_type_note = "the plan item number",
+};
+
+static const struct dataset land_right_transfers = {
+    .name = "land-right-transfers",
+    .title_zh = "重点工业用地使用权收回及转让计划",
+    .title_en = "Recovery and transfer plans of key industrial land rights",
+    .publishers = planning_only,
+    FIELDS(land_right_transfer_fields),
+    .id_type = FT_KEY,
+    .id_type_note = "the plan item number",
+};
+
+static const struct dataset construction_permits = {
+    .name = "construction-permits",
+    .title_zh = "建筑工程施工许可",
+    .title_en = "Construction works permits",
+    .publishers = housing_only,
+    FIELDS(construction_permit_fields),
+    .id_type = FT_KEY,
+    .id_type_note = "the permit number",
+};
+
+static const struct dataset closed_enterprises = {
+    .name = "closed-enterprises",
+    .title_zh = "关停退出企业",
+    .title_en = "Closed and relocated enterprises",
+    .publishers = economy_only,
+    FIELDS(closed_enterprise_fields),
+    .id_type = FT_USCC,
+    .id_type_note = "the enterprise's unified social credit code",
+};
+
+static const struct dataset farmland_units = {
+    .name = "farmland-units",
+    .title_zh = "农用地分类管理",
+    .title_en = "Farmland units and their protection class",
+    .publishers = agri_forestry,
+    FIELDS(farmland_unit_fields),
+    .id_type = FT_KEY,
+    .id_type_note = "the unit code",
+};
+
+static const struct dataset agri_inputs = {
+    .name = "agri-inputs",
+    .title_zh = "农业投入品使用及回收",
+    .title_en = "Agricultural inputs used and recovered",
+    .publishers = agri_forestry,
+    FIELDS(agri_input_fields),
+    .id_type = FT_KEY,
+    .id_type_note = "the ledger entry id",
+};
+
+static const struct dataset soil_samples = {
+    .name = "soil-samples",
+    .title_zh = "土壤环境监测数据",
+    .title_en = "Soil monitoring samples",
+    .publishers = sample_publishers,
+    FIELDS(soil_sample_fields),
+    .id_type = FT_KEY,
+    .id_type_note = "the sample id",
+    .exactly_one_of = sample_links,
+    .derived = sample_derived,
+    .n_derived = sizeof(sample_derived) / sizeof(sample_derived[0]),
+};
+
+static const struct dataset effect_surveys = {
+    .name = "effect-surveys",
+    .title_zh = "综合防治效果调查",
+    .title_en = "Surveys of the effect of prevention and control",
+    .publishers = agri_forestry,
+    FIELDS(effect_survey_fields),
+    .id_type = FT_KEY,
+    .id_type_note = "the survey id",
+};
+
+const struct dataset *const datasets[] = {
+    &plots,
+    &supervised_units,
+    &land_use_changes,
+    &planning_permits,
+    &land_supply_plans,
+    &land_right_transfers,
+    &construction_permits,
+    &closed_enterprises,
+    &farmland_units,
+    &agri_inputs,
+    &soil_samples,
+    &effect_surveys,
+};
 const size_t datasets_count = sizeof(datasets) / sizeof(datasets[0]);
 
 const struct dataset *dataset_find(const char *name)

@@ -116,6 +116,15 @@ bool date_valid(const char *s)
 	return d <= days[m - 1] + (m == 2 && leap);
 }
 
+bool month_valid(const char *s)
+{
+	char date[16];
+	if (strlen(s) != 7)
+		return false;
+	snprintf(date, sizeof(date), "%s-01", s);
+	return date_valid(date);
+}
+
 bool industry_code_valid(const char *s)
 {
 	size_t n = strlen(s);
@@ -351,6 +360,10 @@ static void check_string_value(const struct field *f, const struct refdata *ref,
 			            "(e.g. R2, A33, B1, M1, G1-C)",
 			            shown);
 		break;
+	case FT_MONTH:
+		if (!month_valid(s))
+			verrors_add(errs, ptr, "\"%s\" is not a month YYYY-MM", shown);
+		break;
 	case FT_INDUSTRY:
 		if (!industry_code_valid(s))
 			verrors_add(
@@ -361,6 +374,78 @@ static void check_string_value(const struct field *f, const struct refdata *ref,
 		break;
 	default:
 		break;
+	}
+}
+
+#define MAX_RESULTS 200
+
+/* A sample's results: [{pollutant, value, unit}], each pollutant once. */
+static void check_results(const struct field *f, const struct refdata *ref, json_t *v,
+                          const char *ptr, struct verrors *errs)
+{
+	if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > MAX_RESULTS) {
+		verrors_add(
+		    errs, ptr,
+		    "must be an array of 1 to %d results {\"pollutant\", \"value\", \"unit\"}",
+		    MAX_RESULTS);
+		return;
+	}
+	size_t i;
+	json_t *item;
+	json_array_foreach(v, i, item)
+	{
+		char ip[160], mp[192];
+		snprintf(ip, sizeof(ip), "%.100s/%zu", ptr, i);
+		if (!json_is_object(item)) {
+			verrors_add(errs, ip,
+			            "must be an object {\"pollutant\", \"value\", \"unit\"}");
+			continue;
+		}
+		const char *key;
+		json_t *m;
+		json_object_foreach(item, key, m)
+		{
+			if (strcmp(key, "pollutant") && strcmp(key, "value") &&
+			    strcmp(key, "unit")) {
+				snprintf(mp, sizeof(mp), "%.120s/%.40s", ip, key);
+				verrors_add(errs, mp,
+				            "unknown member; a result has pollutant, value "
+				            "and unit");
+			}
+		}
+		const char *code = json_string_value(json_object_get(item, "pollutant"));
+		snprintf(mp, sizeof(mp), "%.150s/pollutant", ip);
+		if (!code) {
+			verrors_add(errs, mp, "is required: a pollutant code such as As, Cd, Pb");
+		} else if (!refdata_pollutant_known(ref, code)) {
+			char ex[48];
+			verrors_add(
+			    errs, mp,
+			    "\"%s\" is not a pollutant code of the GB 36600 or GB 15618 tables",
+			    excerpt(code, ex, sizeof(ex)));
+		} else {
+			for (size_t j = 0; j < i; j++) {
+				const char *other = json_string_value(
+				    json_object_get(json_array_get(v, j), "pollutant"));
+				if (other && strcmp(other, code) == 0) {
+					verrors_add(errs, mp, "%s appears twice in the results",
+					            code);
+					break;
+				}
+			}
+		}
+		json_t *value = json_object_get(item, "value");
+		snprintf(mp, sizeof(mp), "%.150s/value", ip);
+		if (!json_is_number(value) || !isfinite(json_number_value(value)) ||
+		    json_number_value(value) < 0)
+			verrors_add(errs, mp, "must be a number >= 0 (the measured concentration)");
+		const char *unit = json_string_value(json_object_get(item, "unit"));
+		snprintf(mp, sizeof(mp), "%.150s/unit", ip);
+		bool unit_ok = false;
+		for (const char *const *u = f->values; unit && *u && !unit_ok; u++)
+			unit_ok = strcmp(*u, unit) == 0;
+		if (!unit_ok)
+			verrors_add(errs, mp, "must be one of: mg/kg, μg/kg");
 	}
 }
 
@@ -378,7 +463,12 @@ static const char *type_word(const struct field *f)
 	case FT_POINT:
 		return "a GeoJSON Point";
 	case FT_DATES:
+	case FT_OBJECT:
 		return "an object";
+	case FT_BOOLEAN:
+		return "true or false";
+	case FT_RESULTS:
+		return "an array of results";
 	default:
 		return "a string";
 	}
@@ -444,6 +534,17 @@ static void check_field(const struct field *f, const struct refdata *ref, json_t
 			verrors_add(errs, ptr, "%s", m);
 		return;
 	}
+	case FT_BOOLEAN:
+		if (!json_is_boolean(v))
+			verrors_add(errs, ptr, "must be true or false");
+		return;
+	case FT_OBJECT:
+		if (!json_is_object(v))
+			verrors_add(errs, ptr, "must be a JSON object");
+		return;
+	case FT_RESULTS:
+		check_results(f, ref, v, ptr, errs);
+		return;
 	case FT_DATES: {
 		if (!json_is_object(v)) {
 			verrors_add(errs, ptr, "must be an object");
@@ -537,14 +638,33 @@ json_t *record_validate(const struct dataset *ds, const struct refdata *ref, jso
 		json_t *fv = json_object_get(body, f->name);
 		snprintf(ptr, sizeof(ptr), "%s/%s", prefix, f->name);
 		if (!fv || json_is_null(fv)) {
+			json_t *with =
+			    f->required_with ? json_object_get(body, f->required_with) : NULL;
 			if (f->required)
 				verrors_add(errs, ptr, "is required");
+			else if (with && !json_is_null(with))
+				verrors_add(errs, ptr, "is required when %s is given",
+				            f->required_with);
+			else if (f->type == FT_BOOLEAN)
+				json_object_set_new(out, f->name, json_false());
 			continue;
 		}
 		size_t n0 = errs->n + errs->dropped;
 		check_field(f, ref, fv, ptr, errs);
 		if (errs->n + errs->dropped == n0)
 			json_object_set(out, f->name, fv);
+	}
+	if (ds->exactly_one_of) {
+		int given = 0;
+		for (const char *const *k = ds->exactly_one_of; *k; k++) {
+			json_t *x = json_object_get(body, *k);
+			given += x && !json_is_null(x);
+		}
+		if (given != 1) {
+			snprintf(ptr, sizeof(ptr), "%.100s/%s", prefix, ds->exactly_one_of[0]);
+			verrors_add(errs, ptr, "give exactly one of %s and %s (%d given)",
+			            ds->exactly_one_of[0], ds->exactly_one_of[1], given);
+		}
 	}
 	if (errs->n + errs->dropped > before) {
 		json_decref(out);

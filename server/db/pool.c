@@ -150,36 +150,41 @@ PGresult *db_exec(const char *stmt, int n, const char *const *params)
 	return NULL;
 }
 
-static int simple(const char *sql)
+/* Runs a transaction-control command; `retry` when it is safe to send again on a new
+ * connection (BEGIN: nothing has happened yet). */
+static int simple(const char *sql, bool retry)
 {
-	PGconn *c = get_conn();
-	if (!c)
-		return -1;
-	PGresult *res = PQexec(c, sql);
-	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : -1;
-	PQclear(res);
-	if (PQstatus(c) != CONNECTION_OK) {
+	for (int attempt = 0; attempt < (retry ? 2 : 1); attempt++) {
+		PGconn *c = get_conn();
+		if (!c)
+			return -1;
+		PGresult *res = PQexec(c, sql);
+		int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : -1;
+		PQclear(res);
+		if (PQstatus(c) == CONNECTION_OK)
+			return rc;
 		PQfinish(conn);
 		conn = NULL;
-		unavailable = true;
+		last_failure_ms = 0;
 	}
-	return rc;
+	unavailable = true;
+	return -1;
 }
 
 int db_begin(void)
 {
-	return simple("BEGIN");
+	return simple("BEGIN", true);
 }
 
 int db_commit(void)
 {
-	return simple("COMMIT");
+	return simple("COMMIT", false);
 }
 
 void db_rollback(void)
 {
 	if (conn && PQtransactionStatus(conn) != PQTRANS_IDLE)
-		simple("ROLLBACK");
+		simple("ROLLBACK", false);
 }
 
 void db_request_done(void)

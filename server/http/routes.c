@@ -10,6 +10,7 @@ const struct route routes[] = {
     {HTTP_GET, "/v1/datasets", handle_datasets, false},
     {HTTP_GET, "/v1/districts", handle_districts, false},
     {HTTP_GET, "/v1/agencies", handle_agencies, false},
+    {HTTP_GET, "/v1/directory", handle_directory, false},
     {HTTP_GET, "/v1/{dataset}", handle_list, false},
     {HTTP_GET, "/v1/{dataset}/{id}", handle_get, false},
     {HTTP_PUT, "/v1/{dataset}/{id}", handle_put, false},

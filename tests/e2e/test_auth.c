@@ -42,7 +42,8 @@ Test(auth, me_describes_the_key)
 	cr_assert_str_eq(json_string_value(json_object_get(r->json, "agency")), "ecology");
 	cr_assert(json_is_null(json_object_get(r->json, "district")));
 	cr_assert_eq(strlen(json_string_value(json_object_get(r->json, "key_id"))), 12);
-	cr_assert_eq(json_array_size(json_object_get(r->json, "can_write")), 2);
+	cr_assert_eq(json_array_size(json_object_get(r->json, "can_write")), 3,
+	             "plots, supervised-units, soil-samples");
 	resp_free(r);
 	r = call("GET", "/v1/me", key_of("district:110105"), NULL, NULL);
 	cr_assert_str_eq(json_string_value(json_object_get(r->json, "agency")), "district");
@@ -50,7 +51,7 @@ Test(auth, me_describes_the_key)
 	resp_free(r);
 	r = call("GET", "/v1/me", key_of("planning"), NULL, NULL);
 	json_t *can = json_object_get(r->json, "can_write");
-	cr_assert_eq(json_array_size(can), 1);
+	cr_assert_eq(json_array_size(can), 4);
 	cr_assert_str_eq(json_string_value(json_array_get(can, 0)), "land-use-changes");
 	resp_free(r);
 	r = call("GET", "/v1/me", key_of("water"), NULL, NULL);

@@ -123,7 +123,7 @@ Test(service, catalogue_lists_every_dataset)
 	struct resp *r = call("GET", "/v1/datasets", key_of("water"), NULL, NULL);
 	cr_assert_eq(r->status, 200);
 	json_t *items = json_object_get(r->json, "items");
-	cr_assert_eq(json_array_size(items), 3);
+	cr_assert_eq(json_array_size(items), 12);
 	json_t *first = json_array_get(items, 0);
 	cr_assert_str_eq(json_string_value(json_object_get(first, "name")), "plots");
 	cr_assert_str_eq(json_string_value(json_object_get(first, "title_zh")), "地块（污染状况）");

@@ -17,16 +17,31 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Starts the server binary on `port`; returns its pid once /healthz answers. */
+static pid_t server_pid;
+
+/* Whatever happens in a test, its server does not outlive it. */
+static void stop_server(void)
+{
+	if (server_pid > 0) {
+		kill(server_pid, SIGKILL);
+		waitpid(server_pid, NULL, 0);
+		server_pid = 0;
+	}
+}
+
+/* Starts the server binary on `port`; returns its pid once /readyz answers. Its output
+ * goes to a log file, never to the test runner's pipe. */
 static pid_t spawn_server(int port, char *url, size_t size)
 {
 	snprintf(url, size, "http://127.0.0.1:%d", port);
 	pid_t pid = fork();
 	cr_assert_neq(pid, -1);
 	if (pid == 0) {
-		char p[16];
+		char p[16], log[256];
 		snprintf(p, sizeof(p), "%d", port);
-		freopen("/dev/null", "w", stdout);
+		snprintf(log, sizeof(log), "/tmp/soilshare-restart-%d.log", port);
+		if (!freopen(log, "a", stdout) || !freopen(log, "a", stderr))
+			_exit(126);
 		execl(need_env("SOILSHARE_BIN"), "soilshare", "serve", "--port", p, "--bind",
 		      "127.0.0.1", "--threads", "2", (char *)NULL);
 		_exit(127);
@@ -35,11 +50,16 @@ static pid_t spawn_server(int port, char *url, size_t size)
 	snprintf(health, sizeof(health), "%s/readyz", url);
 	for (int i = 0; i < 200; i++) {
 		usleep(50 * 1000);
+		int status;
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			cr_assert_fail("the server exited at start (status %d)", status);
 		struct resp *r = call_url("GET", health, NULL, NULL, NULL);
 		long s = r->status;
 		resp_free(r);
-		if (s == 200)
+		if (s == 200) {
+			server_pid = pid;
 			return pid;
+		}
 	}
 	kill(pid, SIGKILL);
 	cr_assert_fail("the server did not become ready");
@@ -51,7 +71,7 @@ static int port_from_env(const char *name)
 	return atoi(need_env(name));
 }
 
-Test(restart, database_restart_gives_503_then_recovers, .timeout = 90)
+Test(restart, database_restart_gives_503_then_recovers, .timeout = 90, .fini = stop_server)
 {
 	char url[128], path[512];
 	pid_t pid = spawn_server(port_from_env("SOILSHARE_SPARE_PORT"), url, sizeof(url));
@@ -102,12 +122,13 @@ Test(restart, database_restart_gives_503_then_recovers, .timeout = 90)
 	kill(pid, SIGTERM);
 	int status;
 	waitpid(pid, &status, 0);
+	server_pid = 0;
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	free(body);
 	free(id);
 }
 
-Test(restart, sigterm_stops_cleanly, .timeout = 60)
+Test(restart, sigterm_stops_cleanly, .timeout = 60, .fini = stop_server)
 {
 	char url[128];
 	pid_t pid = spawn_server(port_from_env("SOILSHARE_SPARE_PORT"), url, sizeof(url));
@@ -115,6 +136,7 @@ Test(restart, sigterm_stops_cleanly, .timeout = 60)
 	int status;
 	double t = now();
 	waitpid(pid, &status, 0);
+	server_pid = 0;
 	cr_assert(WIFEXITED(status), "the server exited rather than died");
 	cr_assert_eq(WEXITSTATUS(status), 0);
 	cr_assert_lt(now() - t, 5.0, "and promptly");
