@@ -19,6 +19,7 @@ struct config {
 	double rate_per_sec;
 	double rate_burst;
 	int drain_timeout_sec;
+	double feed_retention_sec;
 };
 
 /* Fills `c` from defaults, then `getenv_fn` (may be NULL), then flags in argv

@@ -27,6 +27,8 @@ PGresult *db_exec(const char *stmt, int n, const char *const *params);
 int db_begin(void);
 int db_commit(void);
 void db_rollback(void);
+/* Whether this thread's connection is inside a transaction. */
+bool db_in_transaction(void);
 /* Rolls back whatever a finished request left open; called when a request completes. */
 void db_request_done(void);
 

@@ -19,6 +19,8 @@
 
 /* One per request: created on the first MHD callback, freed in the completion
  * callback and nowhere else. Everything per-request is allocated from `arena`. */
+struct feed_query;
+
 struct request {
 	struct arena arena;
 	struct MHD_Connection *conn;
@@ -37,6 +39,20 @@ struct request {
 	bool header_too_large;
 	bool responded;
 	bool queue_failed;
+	bool want_csv; /* Accept asked for text/csv on a route that serves it */
+	/* Idempotency: the key claimed for this request, its response to be remembered. */
+	const char *idem_key;
+	const char *idem_scope;
+	bool idem_saved;
+	unsigned idem_status;
+	const char *idem_content_type, *idem_headers, *idem_body;
+	/* A suspended request (long-poll) continues in `resume` when woken. */
+	route_handler resume;
+	double wait_deadline;
+	struct feed_query *feed;
+	/* Runs when the request completes, for state that outlives a handler call. */
+	void (*cleanup)(void *arg);
+	void *cleanup_arg;
 	unsigned status;
 };
 
@@ -72,6 +88,13 @@ void problem_ex(struct request *req, unsigned status, const char *slug, const ch
 /* 503 (database unreachable, Retry-After) or 500 for a failed database call. */
 void problem_db(struct request *req, PGresult *res);
 
+/* Idempotency-Key: begin answers a replay or a conflict (true); capture keeps the
+ * response a request gives; finish stores it once the request's transaction is over. */
+bool idempotency_begin(struct request *req);
+void idempotency_capture(struct request *req, unsigned status, const char *content_type,
+                         const char *body, size_t len, const char *extra);
+void idempotency_finish(struct request *req);
+
 /* The route table and its handlers. */
 extern const struct route routes[];
 extern const size_t routes_count;
@@ -86,6 +109,9 @@ void handle_districts(struct request *req);
 void handle_agencies(struct request *req);
 void handle_list(struct request *req);
 void handle_directory(struct request *req);
+void handle_bulk(struct request *req);
+void handle_history(struct request *req);
+void handle_changes(struct request *req);
 void handle_get(struct request *req);
 void handle_put(struct request *req);
 void handle_patch(struct request *req);
@@ -94,5 +120,7 @@ void handle_delete(struct request *req);
 /* Statement registration of each module, called before threads start. */
 void api_register_statements(void);
 void records_register_statements(void);
+void changes_register_statements(void);
+void idempotency_register_statements(void);
 
 #endif

@@ -27,6 +27,7 @@ struct route {
 	const char *pattern;
 	route_handler handler;
 	bool public; /* no API key needed */
+	bool csv;    /* also answers Accept: text/csv */
 };
 
 #define ROUTE_MAX_PARAMS 3

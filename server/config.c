@@ -42,6 +42,8 @@ static const struct option_def options[] = {
      "requests per second per key (default 100)"},
     {"rate-burst", "RATE_BURST", OPT_DOUBLE, OFF(rate_burst), 1, 1e6,
      "burst size per key (default 200)"},
+    {"feed-retention", "FEED_RETENTION", OPT_DOUBLE, OFF(feed_retention_sec), 1, 1e9,
+     "seconds a change-feed cursor stays valid (default 2592000, 30 days)"},
     {"drain-timeout", "DRAIN_TIMEOUT", OPT_INT, OFF(drain_timeout_sec), 0, 600,
      "seconds SIGTERM waits for in-flight requests (default 10)"},
 };
@@ -85,6 +87,7 @@ int config_parse(struct config *c, int argc, char **argv, const char *(*getenv_f
 	    .rate_per_sec = 100,
 	    .rate_burst = 200,
 	    .drain_timeout_sec = 10,
+	    .feed_retention_sec = 30 * 86400,
 	};
 	const size_t n_opts = sizeof(options) / sizeof(options[0]);
 	for (size_t i = 0; getenv_fn && i < n_opts; i++) {

@@ -8,6 +8,7 @@
 #include "auth.h"
 #include "config.h"
 #include "db.h"
+#include "feed.h"
 #include "http.h"
 #include "refdata.h"
 
@@ -58,6 +59,8 @@ static int serve(struct config *cfg)
 	auth_register_statements();
 	api_register_statements();
 	records_register_statements();
+	changes_register_statements();
+	idempotency_register_statements();
 	struct auth_config ac = {
 	    .rate_per_sec = cfg->rate_per_sec, .burst = cfg->rate_burst, .cache_ttl_sec = 1.0};
 	auth_configure(&ac);
@@ -70,6 +73,12 @@ static int serve(struct config *cfg)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	struct feed_config fc = {.conninfo = cfg->database_url,
+	                         .retention_sec = cfg->feed_retention_sec};
+	if (feed_start(&fc) < 0) {
+		fprintf(stderr, "soilshare: cannot start the feed thread\n");
+		return 1;
+	}
 	char err[256];
 	struct MHD_Daemon *d = http_start(cfg, err, sizeof(err));
 	if (!d) {

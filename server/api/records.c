@@ -1,8 +1,11 @@
 /* Generic record handlers for every dataset of the registry: list, get, put, patch, delete. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvio.h"
+#include "csvrows.h"
 #include "datasets.h"
 #include "db.h"
 #include "http.h"
@@ -90,10 +93,55 @@ static const char sql_directory[] =
     "     WHERE NOT coalesce(f.v ? (r.data ->> f.k), false))) "
     "ORDER BY r.id LIMIT $7";
 
+/* Bulk: the stored state of many records, locked in id order. */
+static const char sql_lock_many[] =
+    "SELECT id, publisher, district, data ->> 'status', deleted_at IS NOT NULL FROM records "
+    "WHERE dataset = $1 AND id = ANY ($2::text[]) ORDER BY id FOR UPDATE";
+
+static const char sql_exist_many[] = "SELECT id FROM records WHERE dataset = $1 "
+                                     "AND id = ANY ($2::text[]) AND deleted_at IS NULL FOR SHARE";
+
+/* Indexes (0-based) and reasons of the invalid geometries of a batch ($1: array of
+ * geometries or nulls, one per record). */
+static const char sql_geom_check[] =
+    "SELECT (g.i - 1)::int, ST_IsValidReason(ST_GeomFromGeoJSON(g.doc::text)) "
+    "FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS g (doc, i) "
+    "WHERE jsonb_typeof(g.doc) = 'object' AND NOT ST_IsValid(ST_GeomFromGeoJSON(g.doc::text))";
+
+/* The batch form of sql_upsert: $2 is [{"id", "district", "data"}]; returns how many
+ * records changed. */
+static const char sql_upsert_many[] =
+    "WITH input AS (SELECT x.id, x.district, x.data || derived_fields($1, x.data) AS data "
+    " FROM jsonb_to_recordset($2::jsonb) AS x (id text, district text, data jsonb)), "
+    "up AS (INSERT INTO records AS r (dataset, id, data, district, publisher, version, "
+    "  created_at, updated_at, geom) "
+    " SELECT $1, input.id, input.data, input.district, $3, 1, now(), now(), "
+    "  checked_geometry(coalesce(input.data -> 'geometry', input.data -> 'location')) FROM input "
+    " ON CONFLICT (dataset, id) DO UPDATE SET data = EXCLUDED.data, "
+    "  district = EXCLUDED.district, publisher = EXCLUDED.publisher, version = r.version + 1, "
+    "  updated_at = now(), geom = EXCLUDED.geom, deleted_at = NULL, "
+    "  created_at = CASE WHEN r.deleted_at IS NULL THEN r.created_at ELSE now() END "
+    " WHERE r.deleted_at IS NOT NULL OR r.data IS DISTINCT FROM EXCLUDED.data "
+    " RETURNING r.*), "
+    "logged AS (INSERT INTO changes (dataset, id, op, version, publisher, key_id, request_id, "
+    "  changed_at, record) "
+    " SELECT r.dataset, r.id, 'upsert', r.version, r.publisher, $4, $5, r.updated_at, "
+    "  record_doc(r.data, r.publisher, r.version, r.created_at, r.updated_at) FROM up r) "
+    "SELECT count(*) FROM up";
+
 static const struct db_stmt statements[] = {
-    {"rec_directory", sql_directory}, {"rec_get", sql_get},       {"rec_lock", sql_lock},
-    {"rec_exists", sql_exists},       {"rec_upsert", sql_upsert}, {"rec_delete", sql_delete},
-    {"rec_links", sql_links},         {"rec_list", sql_list},
+    {"rec_lock_many", sql_lock_many},
+    {"rec_exist_many", sql_exist_many},
+    {"rec_geom_check", sql_geom_check},
+    {"rec_upsert_many", sql_upsert_many},
+    {"rec_directory", sql_directory},
+    {"rec_get", sql_get},
+    {"rec_lock", sql_lock},
+    {"rec_exists", sql_exists},
+    {"rec_upsert", sql_upsert},
+    {"rec_delete", sql_delete},
+    {"rec_links", sql_links},
+    {"rec_list", sql_list},
 };
 
 void records_register_statements(void)
@@ -575,7 +623,7 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
  * after id, districts, updated_since, publishers, field filters, limit + 1; columns: the
  * item's JSON text and its id) and writes the page with its cursor and Link header. */
 static void serve_list(struct request *req, const struct dataset *filters, const char *stmt,
-                       const char *dataset)
+                       const char *dataset, const char *const *csv_columns)
 {
 	struct arg_collect args = {.req = req};
 	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, collect_arg, &args);
@@ -605,39 +653,64 @@ static void serve_list(struct request *req, const struct dataset *filters, const
 		hint += (size_t)PQgetlength(res, i, 0) + 1;
 	strbuf_init(&body, hint + CURSOR_MAX);
 	strbuf_init(&link, 0);
-	strbuf_adds(&body, "{\"items\":[");
-	for (int i = 0; i < rows; i++) {
-		if (i)
-			strbuf_addc(&body, ',');
-		strbuf_add(&body, PQgetvalue(res, i, 0), (size_t)PQgetlength(res, i, 0));
+	if (req->want_csv) {
+		const struct dataset *ds = dataset_find(dataset);
+		if (csv_columns)
+			csv_write_columns(csv_columns, &body);
+		else
+			csv_write_header(ds, &body);
+		for (int i = 0; i < rows; i++) {
+			json_t *item = json_loads(PQgetvalue(res, i, 0), 0, NULL);
+			if (csv_columns)
+				csv_write_json_row(csv_columns, item, &body);
+			else
+				csv_write_record(ds, item, &body);
+			json_decref(item);
+		}
+	} else {
+		strbuf_adds(&body, "{\"items\":[");
+		for (int i = 0; i < rows; i++) {
+			if (i)
+				strbuf_addc(&body, ',');
+			strbuf_add(&body, PQgetvalue(res, i, 0), (size_t)PQgetlength(res, i, 0));
+		}
+		strbuf_addc(&body, ']');
 	}
-	strbuf_addc(&body, ']');
 	char cursor[CURSOR_MAX];
 	if (more && cursor_encode(q.filter_hash, PQgetvalue(res, rows - 1, 1), cursor,
 	                          sizeof(cursor)) == 0) {
-		strbuf_addf(&body, ",\"next_cursor\":\"%s\"", cursor);
+		if (!req->want_csv)
+			strbuf_addf(&body, ",\"next_cursor\":\"%s\"", cursor);
 		strbuf_addf(&link, "Link: <%s?limit=%d&cursor=%s%s>; rel=\"next\"", req->path,
 		            q.limit, cursor, q.link_query);
 	}
-	strbuf_addc(&body, '}');
+	if (!req->want_csv)
+		strbuf_addc(&body, '}');
 	PQclear(res);
 	list_query_release(&q);
 	size_t len;
 	char *text = strbuf_detach(&body, &len);
-	respond_owned(req, 200, "application/json", text, len, link.len ? link.buf : NULL);
+	respond_owned(req, 200, req->want_csv ? "text/csv; charset=utf-8" : "application/json",
+	              text, len, link.len ? link.buf : NULL);
 	strbuf_release(&link);
 }
 
 void handle_list(struct request *req)
 {
 	const struct dataset *ds = req_dataset(req);
-	serve_list(req, ds, "rec_list", ds->name);
+	serve_list(req, ds, "rec_list", ds->name, NULL);
 }
 
 static const char *const directory_states[] = {"listed", "under_control", "effect_evaluation",
                                                NULL};
 static const struct field directory_fields[] = {
     {.name = "status", .type = FT_ENUM, .values = directory_states, .filter = true},
+};
+static const char *const directory_columns[] = {
+    "id",      "name",        "district",   "address",
+    "status",  "listed_on",   "pollutants", "responsible_party",
+    "area_m2", "planned_use", "land_class", "updated_at",
+    NULL,
 };
 /* The filters the directory takes, described as a dataset for the query parser. */
 static const struct dataset directory_filters = {
@@ -648,5 +721,359 @@ static const struct dataset directory_filters = {
 
 void handle_directory(struct request *req)
 {
-	serve_list(req, &directory_filters, "rec_directory", "plots");
+	serve_list(req, &directory_filters, "rec_directory", "plots", directory_columns);
+}
+
+/* Bulk upsert (POST /v1/{dataset}): every record valid, or nothing written. */
+
+#define BULK_MAX_RECORDS 10000
+
+struct bulk {
+	struct request *req;
+	const struct dataset *ds;
+	json_t *records; /* the body's records */
+	json_t **valid;  /* validated data per index, NULL where invalid */
+	bool *stored;    /* a live record with this id exists */
+	size_t n;
+	json_t *errors; /* [{index, id, pointer, message}] */
+	json_t *ids;    /* id -> index */
+	bool single;    /* the body was one object: pointers are relative to it */
+};
+
+static void bulk_error(struct bulk *b, size_t index, const char *pointer, const char *message)
+{
+	const char *id =
+	    json_string_value(json_object_get(json_array_get(b->records, index), "id"));
+	json_array_append_new(b->errors,
+	                      json_pack("{s:I, s:o, s:s, s:s}", "index", (json_int_t)index, "id",
+	                                id ? json_string(id) : json_null(), "pointer", pointer,
+	                                "message", message));
+}
+
+static void bulk_errorf(struct bulk *b, size_t index, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void bulk_errorf(struct bulk *b, size_t index, const char *field, const char *fmt, ...)
+{
+	char msg[512], ptr[128];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (b->single)
+		snprintf(ptr, sizeof(ptr), "%s%s", field ? "/" : "", field ? field : "");
+	else
+		snprintf(ptr, sizeof(ptr), "/%zu%s%s", index, field ? "/" : "", field ? field : "");
+	bulk_error(b, index, ptr, msg);
+}
+
+/* A PostgreSQL text[] literal of strings, every element quoted. */
+static void pg_array_add(struct strbuf *sb, const char *s, bool first)
+{
+	strbuf_adds(sb, first ? "\"" : ",\"");
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			strbuf_addc(sb, '\\');
+		strbuf_addc(sb, *s);
+	}
+	strbuf_addc(sb, '"');
+}
+
+static json_t *bulk_parse(struct request *req, const struct dataset *ds, bool *single)
+{
+	char err[512];
+	if (content_type_is(req, "text/csv", NULL)) {
+		json_t *rows = csv_parse_records(ds, req->body ? req->body : "", req->body_len, err,
+		                                 sizeof(err));
+		if (!rows)
+			problem(req, 400, "bad-request", "Bad Request",
+			        "the CSV body is not usable: %s", err);
+		return rows;
+	}
+	if (!content_type_is(req, "application/json", NULL)) {
+		problem(req, 415, "unsupported-media-type", "Unsupported Media Type",
+		        "send a JSON array of records (Content-Type: application/json) or CSV with "
+		        "a header row (Content-Type: text/csv)");
+		return NULL;
+	}
+	json_t *body =
+	    json_parse_strict(req->body ? req->body : "", req->body_len, err, sizeof(err));
+	if (!body) {
+		problem(req, 400, "bad-request", "Bad Request", "%s", err);
+		return NULL;
+	}
+	if (json_is_object(body)) {
+		*single = true;
+		json_t *one = json_array();
+		json_array_append_new(one, body);
+		return one;
+	}
+	if (!json_is_array(body)) {
+		json_decref(body);
+		problem(req, 422, "validation", "Unprocessable Content",
+		        "the body must be a JSON array of records, or one record object");
+		return NULL;
+	}
+	return body;
+}
+
+/* Validates every record on its own; fills b->valid and b->errors. */
+static void bulk_validate(struct bulk *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct verrors errs = {0};
+		char prefix[24] = "";
+		if (!b->single)
+			snprintf(prefix, sizeof(prefix), "/%zu", i);
+		json_t *rec = json_array_get(b->records, i);
+		b->valid[i] = record_validate(b->ds, &g_refdata, rec, NULL, prefix, &errs);
+		for (size_t e = 0; e < errs.n; e++)
+			bulk_error(b, i, errs.items[e].pointer, errs.items[e].message);
+		if (!b->valid[i])
+			continue;
+		const char *id = json_string_value(json_object_get(b->valid[i], "id"));
+		json_t *seen = json_object_get(b->ids, id);
+		if (seen) {
+			bulk_errorf(b, i, "id",
+			            "id \"%s\" appears twice in the request (also at index %lld)",
+			            id, (long long)json_integer_value(seen));
+			json_decref(b->valid[i]);
+			b->valid[i] = NULL;
+			continue;
+		}
+		json_object_set_new(b->ids, id, json_integer((json_int_t)i));
+	}
+}
+
+/* Checks authorisation, lifecycle and links against the stored records (locked). */
+static int bulk_check_stored(struct bulk *b)
+{
+	struct strbuf ids;
+	strbuf_init(&ids, 64 * b->n + 2);
+	strbuf_addc(&ids, '{');
+	bool first = true;
+	for (size_t i = 0; i < b->n; i++)
+		if (b->valid[i]) {
+			pg_array_add(&ids, json_string_value(json_object_get(b->valid[i], "id")),
+			             first);
+			first = false;
+		}
+	strbuf_addc(&ids, '}');
+	const char *params[] = {b->ds->name, ids.buf};
+	PGresult *res = db_exec("rec_lock_many", 2, params);
+	strbuf_release(&ids);
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		problem_db(b->req, res);
+		return -1;
+	}
+	for (int r = 0; r < PQntuples(res); r++) {
+		size_t i =
+		    (size_t)json_integer_value(json_object_get(b->ids, PQgetvalue(res, r, 0)));
+		bool deleted = strcmp(PQgetvalue(res, r, 4), "t") == 0;
+		json_t *data = b->valid[i];
+		if (!data || deleted)
+			continue;
+		b->stored[i] = true;
+		char msg[256];
+		const char *district = json_string_value(json_object_get(data, "district"));
+		if (!authz_can_write(b->ds, &b->req->who, PQgetvalue(res, r, 1),
+		                     PQgetvalue(res, r, 2), district, msg, sizeof(msg))) {
+			bulk_errorf(b, i, NULL, "%s", msg);
+			continue;
+		}
+		const char *from = PQgetisnull(res, r, 3) ? NULL : PQgetvalue(res, r, 3);
+		const char *to = json_string_value(json_object_get(data, "status"));
+		if (b->ds->has_lifecycle && from && to && !lifecycle_allowed(from, to)) {
+			const char *next[8];
+			size_t n = lifecycle_next(from, next, 8);
+			struct strbuf list;
+			strbuf_init(&list, 64);
+			for (size_t k = 0; k < n; k++)
+				strbuf_addf(&list, "%s%s", k ? ", " : "", next[k]);
+			bulk_errorf(b, i, "status",
+			            "a plot cannot go from %s to %s; from %s it may go to: %s",
+			            from, to, from, n ? list.buf : "(no further state)");
+			strbuf_release(&list);
+		}
+	}
+	PQclear(res);
+	/* New records: the district scope still applies. */
+	for (size_t i = 0; i < b->n; i++) {
+		json_t *data = b->valid[i];
+		if (!data || b->stored[i])
+			continue;
+		char msg[256];
+		const char *district = json_string_value(json_object_get(data, "district"));
+		if (!authz_can_write(b->ds, &b->req->who, NULL, NULL, district, msg, sizeof(msg)))
+			bulk_errorf(b, i, "district", "%s", msg);
+	}
+	/* Links that must exist. */
+	for (size_t f = 0; f < b->ds->n_fields; f++) {
+		const struct field *fd = &b->ds->fields[f];
+		if (!fd->links_to || !fd->link_must_exist)
+			continue;
+		struct strbuf targets;
+		strbuf_init(&targets, 256);
+		strbuf_addc(&targets, '{');
+		bool any = false;
+		for (size_t i = 0; i < b->n; i++) {
+			const char *t =
+			    b->valid[i] ? json_string_value(json_object_get(b->valid[i], fd->name))
+			                : NULL;
+			if (t) {
+				pg_array_add(&targets, t, !any);
+				any = true;
+			}
+		}
+		strbuf_addc(&targets, '}');
+		if (!any) {
+			strbuf_release(&targets);
+			continue;
+		}
+		const char *lp[] = {fd->links_to, targets.buf};
+		res = db_exec("rec_exist_many", 2, lp);
+		strbuf_release(&targets);
+		if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+			problem_db(b->req, res);
+			return -1;
+		}
+		json_t *found = json_object();
+		for (int r = 0; r < PQntuples(res); r++)
+			json_object_set_new(found, PQgetvalue(res, r, 0), json_true());
+		PQclear(res);
+		for (size_t i = 0; i < b->n; i++) {
+			const char *t =
+			    b->valid[i] ? json_string_value(json_object_get(b->valid[i], fd->name))
+			                : NULL;
+			if (t && !json_object_get(found, t))
+				bulk_errorf(
+				    b, i, fd->name,
+				    "%s has no record \"%s\"; publish it first or leave %s out",
+				    fd->links_to, t, fd->name);
+		}
+		json_decref(found);
+	}
+	return 0;
+}
+
+static int bulk_check_geometry(struct bulk *b)
+{
+	json_t *geoms = json_array();
+	bool any = false;
+	for (size_t i = 0; i < b->n; i++) {
+		json_t *g = NULL;
+		if (b->valid[i]) {
+			g = json_object_get(b->valid[i], "geometry");
+			if (!g)
+				g = json_object_get(b->valid[i], "location");
+		}
+		any = any || g;
+		json_array_append(geoms, g ? g : json_null());
+	}
+	if (!any) {
+		json_decref(geoms);
+		return 0;
+	}
+	char *text = json_dumps(geoms, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	json_decref(geoms);
+	const char *params[] = {text};
+	PGresult *res = db_exec("rec_geom_check", 1, params);
+	free(text);
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		problem_db(b->req, res);
+		return -1;
+	}
+	for (int r = 0; r < PQntuples(res); r++) {
+		size_t i = (size_t)atoi(PQgetvalue(res, r, 0));
+		const char *field =
+		    json_object_get(b->valid[i], "geometry") ? "geometry" : "location";
+		bulk_errorf(b, i, field, "the geometry is not valid: %s", PQgetvalue(res, r, 1));
+	}
+	PQclear(res);
+	return 0;
+}
+
+static void bulk_release(struct bulk *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		json_decref(b->valid ? b->valid[i] : NULL);
+	free(b->valid);
+	free(b->stored);
+	json_decref(b->records);
+	json_decref(b->errors);
+	json_decref(b->ids);
+}
+
+void handle_bulk(struct request *req)
+{
+	const struct dataset *ds = req_dataset(req);
+	if (!may_publish_or_403(req, ds))
+		return;
+	struct bulk b = {.req = req, .ds = ds};
+	b.records = bulk_parse(req, ds, &b.single);
+	if (!b.records)
+		return;
+	b.n = json_array_size(b.records);
+	if (b.n > BULK_MAX_RECORDS) {
+		json_decref(b.records);
+		problem(req, 413, "payload-too-large", "Payload Too Large",
+		        "a bulk request holds at most %d records (this one has %zu); send them in "
+		        "several requests",
+		        BULK_MAX_RECORDS, b.n);
+		return;
+	}
+	b.valid = calloc(b.n ? b.n : 1, sizeof(*b.valid));
+	b.stored = calloc(b.n ? b.n : 1, sizeof(*b.stored));
+	b.errors = json_array();
+	b.ids = json_object();
+	bulk_validate(&b);
+	if (db_begin() < 0) {
+		problem_db(req, NULL);
+		goto out;
+	}
+	if (b.n && (bulk_check_stored(&b) < 0 || bulk_check_geometry(&b) < 0))
+		goto out;
+	if (json_array_size(b.errors)) {
+		size_t bad = json_array_size(b.errors);
+		json_t *extra = json_pack("{s:O}", "errors", b.errors);
+		problem_ex(req, 422, "validation", "Unprocessable Content", extra, NULL,
+		           "%zu problem(s) in the records; nothing was written; see errors", bad);
+		goto out;
+	}
+	size_t created = 0, changed = 0;
+	if (b.n) {
+		json_t *input = json_array();
+		for (size_t i = 0; i < b.n; i++) {
+			json_t *data = b.valid[i];
+			if (!b.stored[i])
+				created++;
+			json_array_append_new(
+			    input,
+			    json_pack("{s:O, s:O, s:O}", "id", json_object_get(data, "id"),
+			              "district", json_object_get(data, "district"), "data", data));
+		}
+		char *text = json_dumps(input, JSON_COMPACT | JSON_REAL_PRECISION(15));
+		json_decref(input);
+		const char *params[] = {ds->name, text, identity_publisher(&req->who),
+		                        req->who.key_id, req->request_id};
+		PGresult *res = db_exec("rec_upsert_many", 5, params);
+		free(text);
+		if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+			problem_db(req, res);
+			goto out;
+		}
+		changed = (size_t)atol(PQgetvalue(res, 0, 0));
+		PQclear(res);
+	}
+	if (db_commit() < 0) {
+		problem_db(req, NULL);
+		goto out;
+	}
+	json_t *counts =
+	    json_pack("{s:I, s:I, s:I}", "created", (json_int_t)created, "updated",
+	              (json_int_t)(changed - created), "unchanged", (json_int_t)(b.n - changed));
+	respond_json(req, 200, counts, NULL);
+	json_decref(counts);
+out:
+	db_rollback();
+	bulk_release(&b);
 }

@@ -187,6 +187,11 @@ void db_rollback(void)
 		simple("ROLLBACK", false);
 }
 
+bool db_in_transaction(void)
+{
+	return conn && PQtransactionStatus(conn) != PQTRANS_IDLE;
+}
+
 void db_request_done(void)
 {
 	db_rollback();

@@ -11,6 +11,7 @@
 
 #include "datasets.h"
 #include "db.h"
+#include "feed.h"
 #include "http.h"
 #include "metrics.h"
 
@@ -99,26 +100,26 @@ static void body_append(struct request *req, const char *data, size_t size)
 	req->body[req->body_len] = '\0';
 }
 
-/* Whether an Accept header admits a JSON answer (absent: yes). */
-static bool accepts_json(const char *accept)
+/* Whether an Accept header names one of `types` (NULL-terminated). */
+static bool accept_names(const char *accept, const char *const *types)
 {
-	static const char *const ok[] = {"*/*", "application/*", "application/json",
-	                                 "application/problem+json"};
-	if (!accept)
-		return true;
 	for (const char *p = accept; *p;) {
 		while (*p == ' ' || *p == ',')
 			p++;
 		size_t len = strcspn(p, ",;");
 		while (len > 0 && p[len - 1] == ' ')
 			len--;
-		for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-			if (strlen(ok[i]) == len && strncasecmp(p, ok[i], len) == 0)
+		for (const char *const *t = types; *t; t++)
+			if (strlen(*t) == len && strncasecmp(p, *t, len) == 0)
 				return true;
 		p += strcspn(p, ",");
 	}
 	return false;
 }
+
+static const char *const json_types[] = {"*/*", "application/*", "application/json",
+                                         "application/problem+json", NULL};
+static const char *const csv_types[] = {"text/csv", "text/*", NULL};
 
 static void authenticate_and_run(struct request *req)
 {
@@ -158,12 +159,20 @@ static void authenticate_and_run(struct request *req)
 			return;
 		}
 	}
-	if (strncmp(req->path, "/v1/", 4) == 0 && !accepts_json(req_header(req, "Accept"))) {
-		problem(req, 406, "not-acceptable", "Not Acceptable",
-		        "this resource is served as application/json; send Accept: "
-		        "application/json or leave Accept out");
-		return;
+	const char *accept = req_header(req, "Accept");
+	if (accept && strncmp(req->path, "/v1/", 4) == 0) {
+		bool json = accept_names(accept, json_types);
+		req->want_csv = r->csv && !json && accept_names(accept, csv_types);
+		if (!json && !req->want_csv) {
+			problem(req, 406, "not-acceptable", "Not Acceptable",
+			        "this resource is served as application/json%s; send Accept: "
+			        "application/json or leave Accept out",
+			        r->csv ? " or text/csv" : "");
+			return;
+		}
 	}
+	if (idempotency_begin(req))
+		return; /* answered: a replay, a conflict or a bad key */
 	r->handler(req);
 }
 
@@ -247,7 +256,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (req->responded)
 		return MHD_YES;
-	dispatch(req);
+	if (req->resume) {
+		route_handler h = req->resume;
+		req->resume = NULL;
+		h(req);
+	} else {
+		dispatch(req);
+	}
+	if (req->resume)
+		return MHD_YES; /* suspended until the feed moves */
 	if (!req->responded)
 		problem(req, 500, "internal", "Internal Server Error",
 		        "the server could not answer this request");
@@ -264,7 +281,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!req)
 		return;
 	*con_cls = NULL;
+	if (req->cleanup)
+		req->cleanup(req->cleanup_arg);
 	db_request_done();
+	idempotency_finish(req);
 	if (req->status >= 100 && req->status < 600)
 		atomic_fetch_add(&g_metrics.requests[req->status / 100], 1);
 	atomic_fetch_sub(&g_metrics.in_flight, 1);
@@ -301,7 +321,8 @@ static char *read_file(const char *path)
 
 struct MHD_Daemon *http_start(const struct config *cfg, char *errbuf, size_t size)
 {
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
+	                 MHD_ALLOW_SUSPEND_RESUME;
 	static char *cert, *key;
 	if (cfg->tls_cert) {
 		cert = read_file(cfg->tls_cert);
@@ -342,6 +363,8 @@ void http_stop(struct MHD_Daemon *d, int drain_sec)
 	MHD_socket fd = MHD_quiesce_daemon(d);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
+	/* Long-polls answer now; suspended connections must not outlive the daemon. */
+	feed_stop();
 	for (int i = 0; i < drain_sec * 20 && atomic_load(&g_metrics.in_flight) > 0; i++)
 		usleep(50 * 1000);
 	MHD_stop_daemon(d);

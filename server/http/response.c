@@ -54,6 +54,7 @@ static void queue(struct request *req, unsigned status, struct MHD_Response *res
 void respond(struct request *req, unsigned status, const char *content_type, const char *body,
              size_t len, const char *extra)
 {
+	idempotency_capture(req, status, content_type, body, len, extra);
 	struct MHD_Response *resp =
 	    MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
 	queue(req, status, resp, content_type, extra);
@@ -70,6 +71,7 @@ void respond_static(struct request *req, unsigned status, const char *content_ty
 void respond_owned(struct request *req, unsigned status, const char *content_type, char *body,
                    size_t len, const char *extra)
 {
+	idempotency_capture(req, status, content_type, body, len, extra);
 	struct MHD_Response *resp =
 	    MHD_create_response_from_buffer_with_free_callback(len, body, free);
 	if (!resp)
@@ -85,6 +87,7 @@ static void clear_result(void *cls)
 void respond_pgresult(struct request *req, unsigned status, PGresult *res, const char *extra)
 {
 	char *text = PQgetvalue(res, 0, 0);
+	idempotency_capture(req, status, "application/json", text, strlen(text), extra);
 	struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback_cls(
 	    strlen(text), text, clear_result, res);
 	if (!resp)

@@ -1,20 +1,27 @@
-/* The route table: every endpoint of the service, its handler, and whether it needs a key. */
+/* The route table: every endpoint of the service, its handler, whether it needs a key and
+ * whether it also answers in CSV. Literal paths come before the {dataset} patterns. */
 #include "http.h"
 
+#define PUBLIC .public = true
+#define CSV    .csv = true
+
 const struct route routes[] = {
-    {HTTP_GET, "/healthz", handle_healthz, true},
-    {HTTP_GET, "/readyz", handle_readyz, true},
-    {HTTP_GET, "/metrics", handle_metrics, true},
-    {HTTP_GET, "/openapi.json", handle_openapi, true},
-    {HTTP_GET, "/v1/me", handle_me, false},
-    {HTTP_GET, "/v1/datasets", handle_datasets, false},
-    {HTTP_GET, "/v1/districts", handle_districts, false},
-    {HTTP_GET, "/v1/agencies", handle_agencies, false},
-    {HTTP_GET, "/v1/directory", handle_directory, false},
-    {HTTP_GET, "/v1/{dataset}", handle_list, false},
-    {HTTP_GET, "/v1/{dataset}/{id}", handle_get, false},
-    {HTTP_PUT, "/v1/{dataset}/{id}", handle_put, false},
-    {HTTP_PATCH, "/v1/{dataset}/{id}", handle_patch, false},
-    {HTTP_DELETE, "/v1/{dataset}/{id}", handle_delete, false},
+    {.method = HTTP_GET, .pattern = "/healthz", .handler = handle_healthz, PUBLIC},
+    {.method = HTTP_GET, .pattern = "/readyz", .handler = handle_readyz, PUBLIC},
+    {.method = HTTP_GET, .pattern = "/metrics", .handler = handle_metrics, PUBLIC},
+    {.method = HTTP_GET, .pattern = "/openapi.json", .handler = handle_openapi, PUBLIC},
+    {.method = HTTP_GET, .pattern = "/v1/me", .handler = handle_me},
+    {.method = HTTP_GET, .pattern = "/v1/datasets", .handler = handle_datasets},
+    {.method = HTTP_GET, .pattern = "/v1/districts", .handler = handle_districts},
+    {.method = HTTP_GET, .pattern = "/v1/agencies", .handler = handle_agencies},
+    {.method = HTTP_GET, .pattern = "/v1/directory", .handler = handle_directory, CSV},
+    {.method = HTTP_GET, .pattern = "/v1/changes", .handler = handle_changes, CSV},
+    {.method = HTTP_GET, .pattern = "/v1/{dataset}", .handler = handle_list, CSV},
+    {.method = HTTP_POST, .pattern = "/v1/{dataset}", .handler = handle_bulk},
+    {.method = HTTP_GET, .pattern = "/v1/{dataset}/{id}", .handler = handle_get},
+    {.method = HTTP_PUT, .pattern = "/v1/{dataset}/{id}", .handler = handle_put},
+    {.method = HTTP_PATCH, .pattern = "/v1/{dataset}/{id}", .handler = handle_patch},
+    {.method = HTTP_DELETE, .pattern = "/v1/{dataset}/{id}", .handler = handle_delete},
+    {.method = HTTP_GET, .pattern = "/v1/{dataset}/{id}/history", .handler = handle_history},
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -31,7 +31,8 @@ static void stop_server(void)
 
 /* Starts the server binary on `port`; returns its pid once /readyz answers. Its output
  * goes to a log file, never to the test runner's pipe. */
-static pid_t spawn_server(int port, char *url, size_t size)
+static pid_t spawn_server(int port, char *url, size_t size, const char *extra_flag,
+                          const char *extra_value)
 {
 	snprintf(url, size, "http://127.0.0.1:%d", port);
 	pid_t pid = fork();
@@ -43,9 +44,10 @@ static pid_t spawn_server(int port, char *url, size_t size)
 		if (!freopen(log, "a", stdout) || !freopen(log, "a", stderr))
 			_exit(126);
 		execl(need_env("SOILSHARE_BIN"), "soilshare", "serve", "--port", p, "--bind",
-		      "127.0.0.1", "--threads", "2", (char *)NULL);
+		      "127.0.0.1", "--threads", "2", extra_flag, extra_value, (char *)NULL);
 		_exit(127);
 	}
+	server_pid = pid;
 	char health[256];
 	snprintf(health, sizeof(health), "%s/readyz", url);
 	for (int i = 0; i < 200; i++) {
@@ -53,15 +55,9 @@ static pid_t spawn_server(int port, char *url, size_t size)
 		int status;
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			cr_assert_fail("the server exited at start (status %d)", status);
-		struct resp *r = call_url("GET", health, NULL, NULL, NULL);
-		long s = r->status;
-		resp_free(r);
-		if (s == 200) {
-			server_pid = pid;
+		if (probe_status(health) == 200)
 			return pid;
-		}
 	}
-	kill(pid, SIGKILL);
 	cr_assert_fail("the server did not become ready");
 	return -1;
 }
@@ -74,7 +70,8 @@ static int port_from_env(const char *name)
 Test(restart, database_restart_gives_503_then_recovers, .timeout = 90, .fini = stop_server)
 {
 	char url[128], path[512];
-	pid_t pid = spawn_server(port_from_env("SOILSHARE_SPARE_PORT"), url, sizeof(url));
+	pid_t pid =
+	    spawn_server(port_from_env("SOILSHARE_SPARE_PORT"), url, sizeof(url), NULL, NULL);
 	char *id = uniq("110105-R");
 	snprintf(path, sizeof(path), "%s/v1/plots/%s", url, id);
 	char *body = plot_body("110105", "suspected", "R2");
@@ -131,7 +128,8 @@ Test(restart, database_restart_gives_503_then_recovers, .timeout = 90, .fini = s
 Test(restart, sigterm_stops_cleanly, .timeout = 60, .fini = stop_server)
 {
 	char url[128];
-	pid_t pid = spawn_server(port_from_env("SOILSHARE_SPARE_PORT"), url, sizeof(url));
+	pid_t pid =
+	    spawn_server(port_from_env("SOILSHARE_SPARE_PORT"), url, sizeof(url), NULL, NULL);
 	kill(pid, SIGTERM);
 	int status;
 	double t = now();
@@ -140,4 +138,102 @@ Test(restart, sigterm_stops_cleanly, .timeout = 60, .fini = stop_server)
 	cr_assert(WIFEXITED(status), "the server exited rather than died");
 	cr_assert_eq(WEXITSTATUS(status), 0);
 	cr_assert_lt(now() - t, 5.0, "and promptly");
+}
+
+Test(restart, old_feed_cursor_is_410, .timeout = 60, .fini = stop_server)
+{
+	char url[128], path[512];
+	spawn_server(port_from_env("SOILSHARE_SPARE_PORT"), url, sizeof(url), "--feed-retention",
+	             "1");
+	char *id = uniq("110105-RET");
+	snprintf(path, sizeof(path), "%s/v1/plots/%s", url, id);
+	char *body = plot_body("110105", "suspected", "R2");
+	struct resp *r = call_url("PUT", path, key_of("ecology"), body, NULL);
+	cr_assert_eq(r->status, 201);
+	resp_free(r);
+	snprintf(path, sizeof(path), "%s/v1/changes?datasets=plots&limit=1000", url);
+	char *cursor = NULL;
+	for (int i = 0; i < 100 && !cursor; i++) {
+		r = call_url("GET", path, key_of("water"), NULL, NULL);
+		cr_assert_eq(r->status, 200, "%s", r->body);
+		if (json_array_size(json_object_get(r->json, "changes")) < 1000)
+			cursor = strdup(json_string_value(json_object_get(r->json, "next_cursor")));
+		else
+			snprintf(path, sizeof(path),
+			         "%s/v1/changes?datasets=plots&limit=1000&cursor=%s", url,
+			         json_string_value(json_object_get(r->json, "next_cursor")));
+		resp_free(r);
+	}
+	cr_assert_not_null(cursor);
+	sleep(3);
+	snprintf(path, sizeof(path), "%s/v1/changes?cursor=%s", url, cursor);
+	r = call_url("GET", path, key_of("water"), NULL, NULL);
+	assert_problem(r, 410, "/problems/cursor-expired");
+	cr_assert(strstr(r->body, "latest"), "tells how to resync: %s", r->body);
+	resp_free(r);
+	free(cursor);
+	free(body);
+	free(id);
+}
+
+Test(restart, long_poll_wakes_on_a_write, .timeout = 60, .fini = stop_server)
+{
+	char url[128], path[512];
+	spawn_server(port_from_env("SOILSHARE_SPARE_PORT"), url, sizeof(url), NULL, NULL);
+	snprintf(path, sizeof(path), "%s/v1/changes?cursor=latest", url);
+	struct resp *r = call_url("GET", path, key_of("water"), NULL, NULL);
+	cr_assert_eq(r->status, 200);
+	char *start = strdup(json_string_value(json_object_get(r->json, "next_cursor")));
+	resp_free(r);
+	pid_t child = fork();
+	if (child == 0) {
+		usleep(700 * 1000);
+		char p2[512];
+		snprintf(p2, sizeof(p2), "%s/v1/plots/110105-LONGPOLL-%d", url, (int)getppid());
+		struct resp *w = call_url("PUT", p2, key_of("ecology"),
+		                          plot_body("110105", "suspected", "B1"), NULL);
+		_exit(w->status == 201 ? 0 : 1);
+	}
+	double t0 = now();
+	snprintf(path, sizeof(path), "%s/v1/changes?cursor=%s&wait=20", url, start);
+	r = call_url("GET", path, key_of("water"), NULL, NULL);
+	double secs = now() - t0;
+	int status;
+	waitpid(child, &status, 0);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the write went through");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_eq(json_array_size(json_object_get(r->json, "changes")), 1, "%s", r->body);
+	cr_assert_lt(secs, 5.0, "woke after %.2f s, not at the end of the wait", secs);
+	cr_assert_geq(secs, 0.5, "waited for the write (%.2f s)", secs);
+	char *next = strdup(json_string_value(json_object_get(r->json, "next_cursor")));
+	resp_free(r);
+
+	/* Nothing happening: wait=1 answers an empty page after about a second. */
+	snprintf(path, sizeof(path), "%s/v1/changes?cursor=%s&wait=1", url, next);
+	t0 = now();
+	r = call_url("GET", path, key_of("water"), NULL, NULL);
+	secs = now() - t0;
+	cr_assert_eq(r->status, 200);
+	cr_assert_eq(json_array_size(json_object_get(r->json, "changes")), 0);
+	cr_assert(secs >= 0.9 && secs < 3, "%.2f s", secs);
+	resp_free(r);
+
+	/* SIGTERM answers a waiting long-poll at once and exits 0. */
+	pid_t poller = fork();
+	if (poller == 0) {
+		struct resp *p = call_url("GET", path, key_of("water"), NULL, NULL);
+		_exit(p->status == 200 ? 0 : 1);
+	}
+	usleep(300 * 1000);
+	t0 = now();
+	kill(server_pid, SIGTERM);
+	waitpid(server_pid, &status, 0);
+	server_pid = 0;
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	          "clean exit with a long-poll open");
+	cr_assert_lt(now() - t0, 5.0);
+	waitpid(poller, &status, 0);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the long-poll got its answer");
+	free(next);
+	free(start);
 }

@@ -97,6 +97,22 @@ struct resp *call(const char *method, const char *path, const char *key, const c
 	return call_url(method, url, key, body, headers);
 }
 
+long probe_status(const char *url)
+{
+	CURL *c = curl_easy_init();
+	struct buf b = {0};
+	long status = -1;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 5L);
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	free(b.p);
+	curl_easy_cleanup(c);
+	return status;
+}
+
 void resp_free(struct resp *r)
 {
 	if (!r)

@@ -24,6 +24,8 @@ struct resp *call(const char *method, const char *path, const char *key, const c
 struct resp *call_url(const char *method, const char *url, const char *key, const char *body,
                       const char *const *headers);
 void resp_free(struct resp *r);
+/* The status of a GET to `url`, or -1 when nothing answers (no assertion). */
+long probe_status(const char *url);
 /* A response header's value (case-insensitive name), copied into a static buffer; NULL if absent.
  */
 const char *resp_header(const struct resp *r, const char *name);

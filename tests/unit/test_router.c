@@ -38,14 +38,14 @@ static void h_history(struct request *req)
 }
 
 static const struct route table[] = {
-    {HTTP_GET, "/healthz", h_health, true},
-    {HTTP_GET, "/v1/datasets", h_catalogue, false},
-    {HTTP_GET, "/v1/{dataset}", h_list, false},
-    {HTTP_POST, "/v1/{dataset}", h_bulk, false},
-    {HTTP_GET, "/v1/{dataset}/{id}", h_get, false},
-    {HTTP_PUT, "/v1/{dataset}/{id}", h_put, false},
-    {HTTP_DELETE, "/v1/{dataset}/{id}", h_delete, false},
-    {HTTP_GET, "/v1/{dataset}/{id}/history", h_history, false},
+    {HTTP_GET, "/healthz", h_health, true, false},
+    {HTTP_GET, "/v1/datasets", h_catalogue, false, false},
+    {HTTP_GET, "/v1/{dataset}", h_list, false, false},
+    {HTTP_POST, "/v1/{dataset}", h_bulk, false, false},
+    {HTTP_GET, "/v1/{dataset}/{id}", h_get, false, false},
+    {HTTP_PUT, "/v1/{dataset}/{id}", h_put, false, false},
+    {HTTP_DELETE, "/v1/{dataset}/{id}", h_delete, false, false},
+    {HTTP_GET, "/v1/{dataset}/{id}/history", h_history, false, false},
 };
 #define N_ROUTES (sizeof(table) / sizeof(table[0]))
 

@@ -1,0 +1,51 @@
+/* The change feed: positions, cursors, the feed thread and long-poll waiters. */
+#ifndef SOILSHARE_FEED_H
+#define SOILSHARE_FEED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "listquery.h"
+
+#define FEED_LIMIT_DEFAULT 1000
+#define FEED_WAIT_MAX      60
+
+struct feed_query {
+	bool has_cursor;
+	bool latest;
+	int64_t after_pos;   /* changes after this position */
+	int64_t cursor_time; /* Unix time of the change at after_pos (0: unknown) */
+	char *datasets;      /* PostgreSQL text[] literal, or NULL for all */
+	int limit;
+	int wait;
+	char cursor_text[64]; /* the cursor as given, for an empty page */
+};
+
+/* Pure: parses the feed's query arguments; -1 with a message for a 400. */
+int feed_query_parse(const struct query_arg *args, size_t n, struct feed_query *q, char *errbuf,
+                     size_t size);
+void feed_query_release(struct feed_query *q);
+/* Pure: "f1:<pos>:<unix time>" in base64url, and back (-1 when not a feed cursor). */
+int feed_cursor_encode(int64_t pos, int64_t time, char *out, size_t size);
+int feed_cursor_decode(const char *cursor, int64_t *pos, int64_t *time);
+
+struct feed_config {
+	const char *conninfo;
+	double retention_sec;
+};
+
+/* Starts the feed thread: it orders finished changes, wakes long-polls and sweeps old
+ * idempotency keys. */
+int feed_start(const struct feed_config *cfg);
+/* Wakes every waiting long-poll and stops the thread. */
+void feed_stop(void);
+double feed_retention(void);
+
+struct request;
+/* Parks a request until the feed moves or `deadline` (monotonic seconds) passes; the
+ * request's resume handler runs then. Returns false when it cannot wait. */
+bool feed_wait(struct request *req, double deadline);
+double feed_now(void);
+
+#endif

@@ -1,0 +1,251 @@
+/* The change feed (GET /v1/changes) and record history (GET /v1/{dataset}/{id}/history). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvio.h"
+#include "csvrows.h"
+#include "datasets.h"
+#include "db.h"
+#include "feed.h"
+#include "http.h"
+#include "strbuf.h"
+
+static const char sql_sequence[] = "SELECT feed_sequence()";
+
+/* Changes after a position, oldest first; columns: the change as JSON, its position,
+ * and the Unix time it was made. */
+static const char sql_read[] =
+    "SELECT json_build_object('dataset', dataset, 'id', id, 'op', op, 'version', version, "
+    " 'publisher', publisher, 'changed_at', rfc3339(changed_at), 'record', record)::text, "
+    " pos, extract(epoch FROM changed_at)::bigint "
+    "FROM changes WHERE pos > $1 AND ($2::text[] IS NULL OR dataset = ANY ($2::text[])) "
+    "ORDER BY pos LIMIT $3";
+
+static const char sql_latest[] =
+    "SELECT s.last_pos, coalesce((SELECT extract(epoch FROM c.changed_at)::bigint "
+    " FROM changes c WHERE c.pos = s.last_pos), extract(epoch FROM now())::bigint) "
+    "FROM feed_state s";
+
+static const char sql_history[] =
+    "SELECT coalesce(json_agg(json_build_object('version', version, 'op', op, "
+    " 'publisher', publisher, 'key_id', key_id, 'request_id', request_id, "
+    " 'changed_at', rfc3339(changed_at), 'record', record) ORDER BY version), '[]')::text, "
+    " count(*) FROM changes WHERE dataset = $1 AND id = $2";
+
+static const struct db_stmt statements[] = {
+    {"feed_sequence", sql_sequence},
+    {"feed_read", sql_read},
+    {"feed_latest", sql_latest},
+    {"history", sql_history},
+};
+
+void changes_register_statements(void)
+{
+	db_register(statements, sizeof(statements) / sizeof(statements[0]));
+}
+
+void handle_history(struct request *req)
+{
+	const struct dataset *ds = dataset_find(req->match.dataset);
+	const char *params[] = {ds->name, req->match.id};
+	PGresult *res = db_exec("history", 2, params);
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		problem_db(req, res);
+		return;
+	}
+	if (strcmp(PQgetvalue(res, 0, 1), "0") == 0) {
+		PQclear(res);
+		problem(req, 404, "not-found", "Not Found", "%s never had a record with id \"%s\"",
+		        ds->name, req->match.id);
+		return;
+	}
+	struct strbuf sb;
+	strbuf_init(&sb, (size_t)PQgetlength(res, 0, 0) + 16);
+	strbuf_adds(&sb, "{\"items\":");
+	strbuf_add(&sb, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
+	strbuf_addc(&sb, '}');
+	PQclear(res);
+	size_t len;
+	char *text = strbuf_detach(&sb, &len);
+	respond_owned(req, 200, "application/json", text, len, NULL);
+}
+
+/* Orders what has finished, so that positions reflect every committed change. */
+static bool sequence(struct request *req)
+{
+	PGresult *res = db_exec("feed_sequence", 0, NULL);
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		problem_db(req, res);
+		return false;
+	}
+	PQclear(res);
+	return true;
+}
+
+static void answer_latest(struct request *req)
+{
+	if (!sequence(req))
+		return;
+	PGresult *res = db_exec("feed_latest", 0, NULL);
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		problem_db(req, res);
+		return;
+	}
+	char cursor[96];
+	feed_cursor_encode(strtoll(PQgetvalue(res, 0, 0), NULL, 10),
+	                   strtoll(PQgetvalue(res, 0, 1), NULL, 10), cursor, sizeof(cursor));
+	PQclear(res);
+	char body[160];
+	int n = snprintf(body, sizeof(body), "{\"changes\":[],\"next_cursor\":\"%s\"}", cursor);
+	respond(req, 200, "application/json", body, (size_t)n, NULL);
+}
+
+static const char *const feed_columns[] = {"dataset",   "id",         "op",     "version",
+                                           "publisher", "changed_at", "record", NULL};
+
+static void answer_page(struct request *req, PGresult *res, int rows, const char *next)
+{
+	struct strbuf link;
+	strbuf_init(&link, 128);
+	strbuf_addf(&link, "Link: <%s?cursor=%s", req->path, next);
+	const char *ds = req_query(req, "datasets");
+	if (ds) {
+		strbuf_adds(&link, "&datasets=");
+		strbuf_add_urlencoded(&link, ds);
+	}
+	const char *limit = req_query(req, "limit");
+	if (limit)
+		strbuf_addf(&link, "&limit=%.8s", limit);
+	strbuf_adds(&link, ">; rel=\"next\"");
+
+	struct strbuf body;
+	size_t hint = 64;
+	for (int i = 0; i < rows; i++)
+		hint += (size_t)PQgetlength(res, i, 0) + 1;
+	strbuf_init(&body, hint);
+	if (req->want_csv) {
+		csv_write_columns(feed_columns, &body);
+		for (int i = 0; i < rows; i++) {
+			json_t *change = json_loads(PQgetvalue(res, i, 0), 0, NULL);
+			csv_write_json_row(feed_columns, change, &body);
+			json_decref(change);
+		}
+	} else {
+		strbuf_adds(&body, "{\"changes\":[");
+		for (int i = 0; i < rows; i++) {
+			if (i)
+				strbuf_addc(&body, ',');
+			strbuf_add(&body, PQgetvalue(res, i, 0), (size_t)PQgetlength(res, i, 0));
+		}
+		strbuf_addf(&body, "],\"next_cursor\":\"%s\"}", next);
+	}
+	size_t len;
+	char *text = strbuf_detach(&body, &len);
+	respond_owned(req, 200, req->want_csv ? "text/csv; charset=utf-8" : "application/json",
+	              text, len, link.buf);
+	strbuf_release(&link);
+}
+
+/* Reads the feed for the parsed query; waits (suspending the connection) when asked. */
+static void read_feed(struct request *req)
+{
+	struct feed_query *q = req->feed;
+	if (!sequence(req))
+		return;
+	char after[24], limit[16];
+	snprintf(after, sizeof(after), "%" PRId64, q->after_pos);
+	snprintf(limit, sizeof(limit), "%d", q->limit);
+	const char *params[] = {after, q->datasets, limit};
+	PGresult *res = db_exec("feed_read", 3, params);
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		problem_db(req, res);
+		return;
+	}
+	int rows = PQntuples(res);
+	if (rows == 0 && q->wait > 0 && feed_now() < req->wait_deadline) {
+		PQclear(res);
+		req->resume = read_feed;
+		if (feed_wait(req, req->wait_deadline))
+			return;
+		req->resume = NULL;
+		res = db_exec("feed_read", 3, params);
+		if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+			problem_db(req, res);
+			return;
+		}
+		rows = PQntuples(res);
+	}
+	char next[96];
+	if (rows > 0)
+		feed_cursor_encode(strtoll(PQgetvalue(res, rows - 1, 1), NULL, 10),
+		                   strtoll(PQgetvalue(res, rows - 1, 2), NULL, 10), next,
+		                   sizeof(next));
+	else if (q->has_cursor)
+		snprintf(next, sizeof(next), "%s", q->cursor_text);
+	else
+		feed_cursor_encode(0, (int64_t)time(NULL), next, sizeof(next));
+	answer_page(req, res, rows, next);
+	PQclear(res);
+}
+
+struct arg_list {
+	struct query_arg items[16];
+	size_t n;
+	bool overflow;
+};
+
+static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+	(void)kind;
+	struct arg_list *a = cls;
+	if (a->n == sizeof(a->items) / sizeof(a->items[0])) {
+		a->overflow = true;
+		return MHD_NO;
+	}
+	a->items[a->n].key = key;
+	a->items[a->n].value = value;
+	a->n++;
+	return MHD_YES;
+}
+
+static void release_feed_query(void *p)
+{
+	feed_query_release(p);
+}
+
+void handle_changes(struct request *req)
+{
+	struct arg_list args = {.n = 0};
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, collect, &args);
+	struct feed_query *q = arena_alloc(&req->arena, sizeof(*q));
+	char err[256];
+	if (args.overflow) {
+		problem(req, 400, "bad-request", "Bad Request", "too many query parameters");
+		return;
+	}
+	if (feed_query_parse(args.items, args.n, q, err, sizeof(err)) < 0) {
+		problem(req, 400, "bad-request", "Bad Request", "%s", err);
+		return;
+	}
+	req->feed = q;
+	req->cleanup = release_feed_query;
+	req->cleanup_arg = q;
+	if (q->latest) {
+		answer_latest(req);
+		return;
+	}
+	if (q->has_cursor && q->cursor_time > 0 &&
+	    (double)time(NULL) - (double)q->cursor_time > feed_retention()) {
+		problem(req, 410, "cursor-expired", "Gone",
+		        "this cursor is older than the feed's retention window (%.0f days); copy "
+		        "the datasets again from their lists, then follow the feed from a "
+		        "cursor=latest taken before the copy",
+		        feed_retention() / 86400);
+		return;
+	}
+	req->wait_deadline = feed_now() + q->wait;
+	read_feed(req);
+}

@@ -1,0 +1,306 @@
+/* The change feed thread: orders finished changes (feed_sequence), wakes long-polls on
+ * NOTIFY, and sweeps idempotency keys past their time. Also the feed's query parsing. */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+#include <microhttpd.h>
+
+#include "cursor.h"
+#include "datasets.h"
+#include "db.h"
+#include "feed.h"
+#include "http.h"
+#include "strbuf.h"
+
+int feed_cursor_encode(int64_t pos, int64_t time, char *out, size_t size)
+{
+	char plain[64];
+	int n = snprintf(plain, sizeof(plain), "f1:%" PRId64 ":%" PRId64, pos, time);
+	if (n < 0 || (size_t)n >= sizeof(plain))
+		return -1;
+	return base64url_encode((const unsigned char *)plain, (size_t)n, out, size) < 0 ? -1 : 0;
+}
+
+int feed_cursor_decode(const char *cursor, int64_t *pos, int64_t *time)
+{
+	unsigned char plain[64];
+	size_t len = strnlen(cursor, 80);
+	if (len == 0 || len >= 80)
+		return -1;
+	int n = base64url_decode(cursor, len, plain, sizeof(plain) - 1);
+	if (n < 6)
+		return -1;
+	plain[n] = '\0';
+	const char *p = (const char *)plain;
+	if (strncmp(p, "f1:", 3) != 0)
+		return -1;
+	char *end;
+	errno = 0;
+	long long a = strtoll(p + 3, &end, 10);
+	if (errno || end == p + 3 || *end != ':' || a < 0)
+		return -1;
+	const char *t = end + 1;
+	long long b = strtoll(t, &end, 10);
+	if (errno || end == t || *end != '\0' || b < 0)
+		return -1;
+	*pos = a;
+	*time = b;
+	return 0;
+}
+
+static int parse_int(const char *v, long min, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long x = strtol(v, &end, 10);
+	if (!*v || *end || errno || x < min || x > max)
+		return -1;
+	*out = x;
+	return 0;
+}
+
+int feed_query_parse(const struct query_arg *args, size_t n, struct feed_query *q, char *errbuf,
+                     size_t size)
+{
+	memset(q, 0, sizeof(*q));
+	q->limit = FEED_LIMIT_DEFAULT;
+	bool seen[4] = {false, false, false, false};
+	static const char *const names[] = {"cursor", "datasets", "limit", "wait"};
+	for (size_t i = 0; i < n; i++) {
+		const char *k = args[i].key, *v = args[i].value;
+		int which = -1;
+		for (int j = 0; j < 4; j++)
+			if (strcmp(k, names[j]) == 0)
+				which = j;
+		if (which < 0) {
+			snprintf(errbuf, size,
+			         "unknown query parameter %.40s; the feed takes cursor, datasets, "
+			         "limit and wait",
+			         k);
+			goto fail;
+		}
+		if (seen[which]) {
+			snprintf(errbuf, size, "query parameter %s is repeated", k);
+			goto fail;
+		}
+		seen[which] = true;
+		if (!v || !*v) {
+			snprintf(errbuf, size, "query parameter %s needs a value", k);
+			goto fail;
+		}
+		long x;
+		switch (which) {
+		case 0:
+			q->has_cursor = true;
+			snprintf(q->cursor_text, sizeof(q->cursor_text), "%.63s", v);
+			if (strcmp(v, "latest") == 0) {
+				q->latest = true;
+			} else if (feed_cursor_decode(v, &q->after_pos, &q->cursor_time) < 0) {
+				snprintf(errbuf, size,
+				         "cursor is not one this feed issued; use next_cursor "
+				         "unchanged, "
+				         "or cursor=latest");
+				goto fail;
+			}
+			break;
+		case 1: {
+			struct strbuf sb;
+			strbuf_init(&sb, 64);
+			strbuf_addc(&sb, '{');
+			const char *p = v;
+			for (int count = 0;; count++) {
+				size_t len = strcspn(p, ",");
+				char name[64];
+				snprintf(name, sizeof(name), "%.*s", (int)(len < 63 ? len : 63), p);
+				if (len == 0 || len > 63 || !dataset_exists(name)) {
+					snprintf(errbuf, size,
+					         "datasets: \"%.40s\" is not a dataset; GET "
+					         "/v1/datasets "
+					         "lists them",
+					         name);
+					strbuf_release(&sb);
+					goto fail;
+				}
+				strbuf_addf(&sb, "%s\"%s\"", count ? "," : "", name);
+				if (!p[len])
+					break;
+				p += len + 1;
+			}
+			strbuf_addc(&sb, '}');
+			q->datasets = strbuf_detach(&sb, NULL);
+			break;
+		}
+		case 2:
+			if (parse_int(v, 1, 1000, &x) < 0) {
+				snprintf(errbuf, size, "limit must be an integer from 1 to 1000");
+				goto fail;
+			}
+			q->limit = (int)x;
+			break;
+		case 3:
+			if (parse_int(v, 0, FEED_WAIT_MAX, &x) < 0) {
+				snprintf(errbuf, size,
+				         "wait must be a number of seconds from 0 to %d",
+				         FEED_WAIT_MAX);
+				goto fail;
+			}
+			q->wait = (int)x;
+			break;
+		}
+	}
+	return 0;
+fail:
+	feed_query_release(q);
+	return -1;
+}
+
+void feed_query_release(struct feed_query *q)
+{
+	free(q->datasets);
+	q->datasets = NULL;
+}
+
+/* Long-poll waiters: suspended connections with their deadlines. */
+#define MAX_WAITERS 4096
+
+struct waiter {
+	struct request *req;
+	double deadline;
+};
+
+static struct waiter waiters[MAX_WAITERS];
+static size_t n_waiters;
+static pthread_mutex_t waiters_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t thread;
+static volatile bool running;
+static struct feed_config config;
+
+double feed_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+double feed_retention(void)
+{
+	return config.retention_sec;
+}
+
+bool feed_wait(struct request *req, double deadline)
+{
+	pthread_mutex_lock(&waiters_lock);
+	bool ok = running && n_waiters < MAX_WAITERS;
+	if (ok) {
+		waiters[n_waiters].req = req;
+		waiters[n_waiters].deadline = deadline;
+		n_waiters++;
+		MHD_suspend_connection(req->conn);
+	}
+	pthread_mutex_unlock(&waiters_lock);
+	return ok;
+}
+
+/* Resumes the waiters whose deadline passed, or all of them. */
+static void wake(bool all)
+{
+	double t = feed_now();
+	pthread_mutex_lock(&waiters_lock);
+	size_t kept = 0;
+	for (size_t i = 0; i < n_waiters; i++) {
+		if (all || waiters[i].deadline <= t)
+			MHD_resume_connection(waiters[i].req->conn);
+		else
+			waiters[kept++] = waiters[i];
+	}
+	n_waiters = kept;
+	pthread_mutex_unlock(&waiters_lock);
+}
+
+static const char sql_sequence[] = "SELECT feed_sequence()";
+static const char sql_sweep[] =
+    "DELETE FROM idempotency_keys WHERE created_at < now() - interval '48 hours'";
+
+static PGconn *listen_conn(void)
+{
+	char err[512];
+	PGconn *c = db_connect(config.conninfo, err, sizeof(err));
+	if (!c)
+		return NULL;
+	PGresult *res = PQexec(c, "LISTEN soilshare_feed");
+	bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	PQclear(res);
+	if (!ok) {
+		PQfinish(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void *feed_main(void *arg)
+{
+	(void)arg;
+	PGconn *c = NULL;
+	double last_sweep = 0;
+	while (running) {
+		if (!c || PQstatus(c) != CONNECTION_OK) {
+			if (c)
+				PQfinish(c);
+			c = listen_conn();
+			if (!c) {
+				wake(false);
+				struct timespec ts = {0, 200 * 1000 * 1000};
+				nanosleep(&ts, NULL);
+				continue;
+			}
+		}
+		PGresult *res = PQexec(c, sql_sequence);
+		PQclear(res);
+		struct pollfd pfd = {.fd = PQsocket(c), .events = POLLIN};
+		poll(&pfd, 1, 100);
+		PQconsumeInput(c);
+		bool moved = false;
+		PGnotify *note;
+		while ((note = PQnotifies(c)) != NULL) {
+			moved = true;
+			PQfreemem(note);
+		}
+		wake(moved);
+		double t = feed_now();
+		if (t - last_sweep > 60) {
+			res = PQexec(c, sql_sweep);
+			PQclear(res);
+			last_sweep = t;
+		}
+	}
+	if (c)
+		PQfinish(c);
+	return NULL;
+}
+
+int feed_start(const struct feed_config *cfg)
+{
+	config = *cfg;
+	running = true;
+	if (pthread_create(&thread, NULL, feed_main, NULL) != 0) {
+		running = false;
+		return -1;
+	}
+	return 0;
+}
+
+void feed_stop(void)
+{
+	pthread_mutex_lock(&waiters_lock);
+	running = false;
+	pthread_mutex_unlock(&waiters_lock);
+	wake(true);
+	pthread_join(thread, NULL);
+}

@@ -1,0 +1,207 @@
+/* Bulk upsert over HTTP: JSON and CSV bodies, all-or-nothing, counts and limits. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "samples.h"
+
+/* Yanqing (110119) is written by this file only. */
+#define D "110119"
+
+static char *batch(const char *prefix, int n, const char *status)
+{
+	json_t *arr = json_array();
+	for (int i = 0; i < n; i++) {
+		char id[96];
+		snprintf(id, sizeof(id), "%s-%04d", prefix, i);
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", id, "name",
+		                                     "批量地块", "district", D, "status", status,
+		                                     "planned_use", "M1"));
+	}
+	char *s = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	return s;
+}
+
+static long count_of(json_t *j, const char *k)
+{
+	return (long)json_integer_value(json_object_get(j, k));
+}
+
+Test(bulk, creates_updates_and_counts_unchanged)
+{
+	char *prefix = uniq(D "-B");
+	char *body = batch(prefix, 50, "suspected");
+	struct resp *r = call("POST", "/v1/plots", key_of("ecology"), body, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_eq(count_of(r->json, "created"), 50);
+	cr_assert_eq(count_of(r->json, "updated"), 0);
+	cr_assert_eq(count_of(r->json, "unchanged"), 0);
+	resp_free(r);
+
+	r = call("POST", "/v1/plots", key_of("ecology"), body, NULL);
+	cr_assert_eq(r->status, 200);
+	cr_assert_eq(count_of(r->json, "unchanged"), 50, "%s", r->body);
+	resp_free(r);
+
+	char *next = batch(prefix, 50, "preliminary_survey");
+	r = call("POST", "/v1/plots", key_of("ecology"), next, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_eq(count_of(r->json, "updated"), 50);
+	resp_free(r);
+
+	char path[256];
+	snprintf(path, sizeof(path), "/v1/plots/%s-0007", prefix);
+	r = call("GET", path, key_of("water"), NULL, NULL);
+	cr_assert_eq(r->status, 200);
+	cr_assert_eq(json_integer_value(json_object_get(r->json, "version")), 2);
+	resp_free(r);
+
+	r = call("POST", "/v1/plots", key_of("ecology"), "[]", NULL);
+	cr_assert_eq(r->status, 200);
+	cr_assert_eq(count_of(r->json, "created") + count_of(r->json, "updated") +
+	                 count_of(r->json, "unchanged"),
+	             0);
+	resp_free(r);
+	free(next);
+	free(body);
+	free(prefix);
+}
+
+Test(bulk, one_invalid_record_writes_nothing)
+{
+	char *prefix = uniq(D "-I");
+	char body[2048];
+	snprintf(
+	    body, sizeof(body),
+	    "[{\"id\":\"%s-ok\",\"name\":\"好\",\"district\":\"" D "\",\"status\":\"suspected\"},"
+	    "{\"id\":\"%s-bad\",\"name\":\"坏\",\"district\":\"110103\",\"status\":\"suspected\"},"
+	    "{\"id\":\"%s-ok\",\"name\":\"重复\",\"district\":\"" D "\",\"status\":\"suspected\"},"
+	    "{\"name\":\"无编号\",\"district\":\"" D "\",\"status\":\"suspected\"}]",
+	    prefix, prefix, prefix);
+	struct resp *r = call("POST", "/v1/plots", key_of("ecology"), body, NULL);
+	assert_problem(r, 422, "/problems/validation");
+	json_t *errors = json_object_get(r->json, "errors");
+	bool bad_district = false, duplicate = false, missing_id = false;
+	size_t i;
+	json_t *e;
+	json_array_foreach(errors, i, e)
+	{
+		long index = (long)json_integer_value(json_object_get(e, "index"));
+		const char *ptr = json_string_value(json_object_get(e, "pointer"));
+		bad_district = bad_district || (index == 1 && strcmp(ptr, "/1/district") == 0);
+		duplicate = duplicate || (index == 2 && strcmp(ptr, "/2/id") == 0);
+		missing_id = missing_id || (index == 3 && strcmp(ptr, "/3/id") == 0 &&
+		                            json_is_null(json_object_get(e, "id")));
+	}
+	cr_assert(bad_district && duplicate && missing_id, "%s", r->body);
+	resp_free(r);
+	char path[256];
+	snprintf(path, sizeof(path), "/v1/plots/%s-ok", prefix);
+	r = call("GET", path, key_of("water"), NULL, NULL);
+	cr_assert_eq(r->status, 404, "nothing was written");
+	resp_free(r);
+	free(prefix);
+}
+
+Test(bulk, district_key_and_links_checked_per_record)
+{
+	char *prefix = uniq("110105-BD");
+	char body[1024];
+	snprintf(
+	    body, sizeof(body),
+	    "[{\"id\":\"%s-1\",\"name\":\"本区\",\"district\":\"110105\",\"status\":\"suspected\"},"
+	    "{\"id\":\"%s-2\",\"name\":\"外区\",\"district\":\"110108\",\"status\":\"suspected\"}]",
+	    prefix, prefix);
+	struct resp *r = call("POST", "/v1/plots", key_of("district:110105"), body, NULL);
+	assert_problem(r, 422, NULL);
+	cr_assert_eq(json_array_size(json_object_get(r->json, "errors")), 1, "%s", r->body);
+	cr_assert_eq(json_integer_value(json_object_get(
+	                 json_array_get(json_object_get(r->json, "errors"), 0), "index")),
+	             1);
+	resp_free(r);
+
+	r = call("POST", "/v1/land-use-changes", key_of("planning"),
+	         "[{\"id\":\"LUC-BULK-LINK\",\"plot_id\":\"no-such-plot\",\"district\":\"110105\","
+	         "\"to_use\":\"R2\",\"approved_on\":\"2024-01-01\"}]",
+	         NULL);
+	assert_problem(r, 422, NULL);
+	cr_assert(strstr(r->body, "/0/plot_id"), "%s", r->body);
+	resp_free(r);
+
+	r = call("POST", "/v1/plots", key_of("planning"), "[]", NULL);
+	assert_problem(r, 403, "/problems/forbidden");
+	resp_free(r);
+	free(prefix);
+}
+
+Test(bulk, csv_with_quoting_and_chinese)
+{
+	char *prefix = uniq(D "-CSV");
+	char body[2048];
+	snprintf(body, sizeof(body),
+	         "\xEF\xBB\xBFid,name,district,status,area_m2,pollutants,address\r\n"
+	         "%s-1,\"原北京某化工厂, 东区\",%s,suspected,1250.5,\"[\"\"As\"\",\"\"Cd\"\"]\","
+	         "\"北京市延庆区\nA座\"\r\n"
+	         "%s-2,\"原\"\"引号\"\"地块\",%s,listed,,,\r\n",
+	         prefix, D, prefix, D);
+	const char *h[] = {"Content-Type: text/csv; charset=utf-8", NULL};
+	struct resp *r = call("POST", "/v1/plots", key_of("ecology"), body, h);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_eq(count_of(r->json, "created"), 2);
+	resp_free(r);
+	char path[256];
+	snprintf(path, sizeof(path), "/v1/plots/%s-1", prefix);
+	r = call("GET", path, key_of("water"), NULL, NULL);
+	cr_assert_str_eq(json_string_value(json_object_get(r->json, "name")),
+	                 "原北京某化工厂, 东区");
+	cr_assert_str_eq(json_string_value(json_object_get(r->json, "address")),
+	                 "北京市延庆区\nA座");
+	cr_assert_eq(json_array_size(json_object_get(r->json, "pollutants")), 2);
+	cr_assert_eq(json_real_value(json_object_get(r->json, "area_m2")), 1250.5);
+	resp_free(r);
+	snprintf(path, sizeof(path), "/v1/plots/%s-2", prefix);
+	r = call("GET", path, key_of("water"), NULL, NULL);
+	cr_assert_str_eq(json_string_value(json_object_get(r->json, "name")), "原\"引号\"地块");
+	cr_assert_null(json_object_get(r->json, "area_m2"), "an empty cell leaves the field out");
+	resp_free(r);
+
+	r = call("POST", "/v1/plots", key_of("ecology"), "id,name,colour\r\nx,y,red\r\n", h);
+	assert_problem(r, 400, "/problems/bad-request");
+	cr_assert(strstr(r->body, "colour"), "%s", r->body);
+	resp_free(r);
+	free(prefix);
+}
+
+Test(bulk, csv_list_output_opens_as_a_spreadsheet)
+{
+	const char *h[] = {"Accept: text/csv", NULL};
+	struct resp *r = call("GET", "/v1/plots?district=" D "&limit=2", key_of("water"), NULL, h);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert(strncmp(resp_header(r, "Content-Type"), "text/csv", 8) == 0);
+	cr_assert(strncmp(r->body, "id,name,district,", 17) == 0, "header row: %.80s", r->body);
+	cr_assert(strstr(r->body, "\r\n"), "CRLF line ends");
+	resp_free(r);
+}
+
+Test(bulk, size_limits)
+{
+	char *big = batch("110119-TOO-MANY", 10001, "suspected");
+	struct resp *r = call("POST", "/v1/plots", key_of("ecology"), big, NULL);
+	assert_problem(r, 413, "/problems/payload-too-large");
+	cr_assert(strstr(r->body, "10000"), "%s", r->body);
+	resp_free(r);
+	free(big);
+	size_t n = (16u << 20) + 10;
+	char *huge = malloc(n + 1);
+	memset(huge, ' ', n);
+	huge[0] = '[';
+	huge[n - 1] = ']';
+	huge[n] = '\0';
+	r = call("POST", "/v1/plots", key_of("ecology"), huge, NULL);
+	assert_problem(r, 413, NULL);
+	resp_free(r);
+	free(huge);
+}
