@@ -61,13 +61,7 @@ void csv_write_cell(struct strbuf *out, const char *s, bool first);
 /* Appends a JSON value as one cell, formatted as csv_write_record does. */
 void csv_write_json_cell(struct strbuf *out, json_t *value, bool first);
 
-/* Ends a row (CRLF). */
+/* Ends a row (CRLF). Rows of a fixed column list: csvrows.h. */
 void csv_end_row(struct strbuf *out);
-
-/* Generic rows (the change feed, directories): `columns` is NULL-terminated.
- * csv_write_columns writes the names as a header row; csv_write_json_row writes the
- * members of `obj` of those names (a NULL or non-object `obj` gives empty cells). */
-void csv_write_columns(const char *const *columns, struct strbuf *out);
-void csv_write_json_row(const char *const *columns, json_t *obj, struct strbuf *out);
 
 #endif

@@ -590,17 +590,3 @@ void csv_write_record(const struct dataset *ds, json_t *record, struct strbuf *o
 		csv_write_json_cell(out, json_object_get(record, owned_columns[i]), false);
 	csv_end_row(out);
 }
-
-void csv_write_columns(const char *const *columns, struct strbuf *out)
-{
-	for (size_t i = 0; columns[i]; i++)
-		csv_write_cell(out, columns[i], i == 0);
-	csv_end_row(out);
-}
-
-void csv_write_json_row(const char *const *columns, json_t *obj, struct strbuf *out)
-{
-	for (size_t i = 0; columns[i]; i++)
-		csv_write_json_cell(out, json_object_get(obj, columns[i]), i == 0);
-	csv_end_row(out);
-}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "csvio.h"
+#include "csvrows.h"
 #include "datasets.h"
 #include "strbuf.h"
 
