@@ -95,6 +95,13 @@ void idempotency_capture(struct request *req, unsigned status, const char *conte
                          const char *body, size_t len, const char *extra);
 void idempotency_finish(struct request *req);
 
+/* Answers a list page: parses the query against `filters`, runs `stmt` (parameters:
+ * dataset, after id, districts, updated_since, publishers, field filters as JSON, limit + 1;
+ * columns: the item as JSON text and its id) and writes JSON or, when asked, CSV with
+ * `csv_columns` (NULL: the dataset's own columns). */
+void list_serve(struct request *req, const struct dataset *filters, const char *stmt,
+                const char *dataset, const char *const *csv_columns);
+
 /* The route table and its handlers. */
 extern const struct route routes[];
 extern const size_t routes_count;
@@ -112,6 +119,7 @@ void handle_directory(struct request *req);
 void handle_bulk(struct request *req);
 void handle_history(struct request *req);
 void handle_changes(struct request *req);
+void handle_findings(struct request *req);
 void handle_get(struct request *req);
 void handle_put(struct request *req);
 void handle_patch(struct request *req);
@@ -122,5 +130,6 @@ void api_register_statements(void);
 void records_register_statements(void);
 void changes_register_statements(void);
 void idempotency_register_statements(void);
+void findings_register_statements(void);
 
 #endif

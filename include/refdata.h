@@ -27,12 +27,15 @@ struct refdata {
 	size_t n_land_use_prefixes;
 	char pollutants[128][32];
 	size_t n_pollutants;
+	char rules[32][64]; /* the names of the cross-agency rules */
+	size_t n_rules;
 };
 
 const struct ref_district *refdata_district(const struct refdata *r, const char *code);
 const struct ref_retired *refdata_retired(const struct refdata *r, const char *code);
 bool refdata_land_use_known(const struct refdata *r, const char *code);
 bool refdata_pollutant_known(const struct refdata *r, const char *code);
+bool refdata_rule_known(const struct refdata *r, const char *rule);
 
 /* Fills `r` from the database; returns 0 or -1 with a message in errbuf. */
 struct pg_conn;

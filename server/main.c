@@ -61,6 +61,7 @@ static int serve(struct config *cfg)
 	records_register_statements();
 	changes_register_statements();
 	idempotency_register_statements();
+	findings_register_statements();
 	struct auth_config ac = {
 	    .rate_per_sec = cfg->rate_per_sec, .burst = cfg->rate_burst, .cache_ttl_sec = 1.0};
 	auth_configure(&ac);

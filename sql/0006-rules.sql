@@ -20,7 +20,8 @@ CREATE TABLE rules (
 CREATE SEQUENCE finding_numbers;
 
 CREATE TABLE findings (
-	id               text PRIMARY KEY DEFAULT 'F' || lpad(nextval('finding_numbers')::text, 6, '0'),
+	id               text COLLATE "C" PRIMARY KEY
+				 DEFAULT 'F' || lpad(nextval('finding_numbers')::text, 10, '0'),
 	rule             text NOT NULL REFERENCES rules (rule),
 	trigger_dataset  text NOT NULL,
 	trigger_id       text COLLATE "C" NOT NULL,

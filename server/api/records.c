@@ -127,9 +127,13 @@ static const char sql_upsert_many[] =
     "  changed_at, record) "
     " SELECT r.dataset, r.id, 'upsert', r.version, r.publisher, $4, $5, r.updated_at, "
     "  record_doc(r.data, r.publisher, r.version, r.created_at, r.updated_at) FROM up r) "
-    "SELECT count(*) FROM up";
+    "SELECT count(*), coalesce(array_agg(id), '{}') FROM up";
+
+/* The cross-agency rules, checked in the transaction of every write (SPEC §5). */
+static const char sql_rules[] = "SELECT rules_evaluate($1, $2::text[], $3, $4)";
 
 static const struct db_stmt statements[] = {
+    {"rules_evaluate", sql_rules},
     {"rec_lock_many", sql_lock_many},
     {"rec_exist_many", sql_exist_many},
     {"rec_geom_check", sql_geom_check},
@@ -346,6 +350,26 @@ static int links_exist(struct request *req, const struct dataset *ds, json_t *da
 	return 0;
 }
 
+/* Checks the cross-agency rules that the written records can affect (SPEC §5), in the
+ * write's transaction; answers and returns -1 when the database fails. */
+static int evaluate_rules(struct request *req, const struct dataset *ds, const char *ids)
+{
+	const char *params[] = {ds->name, ids, req->who.key_id, req->request_id};
+	PGresult *res = db_exec("rules_evaluate", 4, params);
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		problem_db(req, res);
+		return -1;
+	}
+	PQclear(res);
+	return 0;
+}
+
+/* A one-element PostgreSQL text[] literal. */
+static char *one_id_array(struct request *req, const char *id)
+{
+	return arena_printf(&req->arena, "{\"%s\"}", id);
+}
+
 /* Validates, authorises and stores a record; the transaction is open. */
 static void store(struct request *req, const struct dataset *ds, const struct stored *st,
                   json_t *body, bool is_put)
@@ -385,6 +409,10 @@ static void store(struct request *req, const struct dataset *ds, const struct st
 	}
 	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		problem_db(req, res);
+		goto out;
+	}
+	if (PQntuples(res) == 1 && evaluate_rules(req, ds, one_id_array(req, req->match.id)) < 0) {
+		PQclear(res);
 		goto out;
 	}
 	if (PQntuples(res) == 0) { /* unchanged: answer with the stored record */
@@ -590,6 +618,8 @@ void handle_delete(struct request *req)
 		goto out;
 	}
 	PQclear(res);
+	if (evaluate_rules(req, ds, one_id_array(req, req->match.id)) < 0)
+		goto out;
 	if (db_commit() < 0) {
 		problem_db(req, NULL);
 		goto out;
@@ -622,8 +652,8 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
 /* Answers a list: parses the query against `filters`, runs `stmt` (parameters: dataset,
  * after id, districts, updated_since, publishers, field filters, limit + 1; columns: the
  * item's JSON text and its id) and writes the page with its cursor and Link header. */
-static void serve_list(struct request *req, const struct dataset *filters, const char *stmt,
-                       const char *dataset, const char *const *csv_columns)
+void list_serve(struct request *req, const struct dataset *filters, const char *stmt,
+                const char *dataset, const char *const *csv_columns)
 {
 	struct arg_collect args = {.req = req};
 	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, collect_arg, &args);
@@ -654,7 +684,7 @@ static void serve_list(struct request *req, const struct dataset *filters, const
 	strbuf_init(&body, hint + CURSOR_MAX);
 	strbuf_init(&link, 0);
 	if (req->want_csv) {
-		const struct dataset *ds = dataset_find(dataset);
+		const struct dataset *ds = csv_columns ? NULL : dataset_find(dataset);
 		if (csv_columns)
 			csv_write_columns(csv_columns, &body);
 		else
@@ -698,7 +728,7 @@ static void serve_list(struct request *req, const struct dataset *filters, const
 void handle_list(struct request *req)
 {
 	const struct dataset *ds = req_dataset(req);
-	serve_list(req, ds, "rec_list", ds->name, NULL);
+	list_serve(req, ds, "rec_list", ds->name, NULL);
 }
 
 static const char *const directory_states[] = {"listed", "under_control", "effect_evaluation",
@@ -721,7 +751,7 @@ static const struct dataset directory_filters = {
 
 void handle_directory(struct request *req)
 {
-	serve_list(req, &directory_filters, "rec_directory", "plots", directory_columns);
+	list_serve(req, &directory_filters, "rec_directory", "plots", directory_columns);
 }
 
 /* Bulk upsert (POST /v1/{dataset}): every record valid, or nothing written. */
@@ -1062,7 +1092,10 @@ void handle_bulk(struct request *req)
 			goto out;
 		}
 		changed = (size_t)atol(PQgetvalue(res, 0, 0));
+		char *changed_ids = arena_strdup(&req->arena, PQgetvalue(res, 0, 1));
 		PQclear(res);
+		if (changed && evaluate_rules(req, ds, changed_ids) < 0)
+			goto out;
 	}
 	if (db_commit() < 0) {
 		problem_db(req, NULL);

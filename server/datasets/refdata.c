@@ -42,6 +42,15 @@ bool refdata_pollutant_known(const struct refdata *r, const char *code)
 	return false;
 }
 
+bool refdata_rule_known(const struct refdata *r, const char *rule)
+{
+	for (size_t i = 0; i < r->n_rules; i++)
+		if (strcmp(r->rules[i], rule) == 0)
+			return true;
+	return false;
+}
+
+static const char q_rules[] = "SELECT rule FROM rules ORDER BY rule";
 static const char q_districts[] = "SELECT code, name_zh FROM districts ORDER BY code";
 static const char q_retired[] =
     "SELECT code, name_zh, retired_in, replaced_by FROM retired_districts ORDER BY code";
@@ -105,6 +114,13 @@ int refdata_load(PGconn *conn, struct refdata *r, char *errbuf, size_t size)
 	for (int i = 0; i < PQntuples(res); i++)
 		COPY(r->pollutants[i], PQgetvalue(res, i, 0));
 	r->n_pollutants = (size_t)PQntuples(res);
+	PQclear(res);
+
+	if (!(res = fetch(conn, q_rules, 1, 32, errbuf, size)))
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++)
+		COPY(r->rules[i], PQgetvalue(res, i, 0));
+	r->n_rules = (size_t)PQntuples(res);
 	PQclear(res);
 	return 0;
 }

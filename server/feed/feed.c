@@ -119,7 +119,8 @@ int feed_query_parse(const struct query_arg *args, size_t n, struct feed_query *
 				size_t len = strcspn(p, ",");
 				char name[64];
 				snprintf(name, sizeof(name), "%.*s", (int)(len < 63 ? len : 63), p);
-				if (len == 0 || len > 63 || !dataset_exists(name)) {
+				if (len == 0 || len > 63 ||
+				    (!dataset_exists(name) && strcmp(name, "findings") != 0)) {
 					snprintf(errbuf, size,
 					         "datasets: \"%.40s\" is not a dataset; GET "
 					         "/v1/datasets "
@@ -227,6 +228,8 @@ static void wake(bool all)
 static const char sql_sequence[] = "SELECT feed_sequence()";
 static const char sql_sweep[] =
     "DELETE FROM idempotency_keys WHERE created_at < now() - interval '48 hours'";
+/* Time-based rules (a closed enterprise's 90 days) need checking without a write. */
+static const char sql_rules_sweep[] = "SELECT rules_sweep()";
 
 static PGconn *listen_conn(void)
 {
@@ -276,6 +279,8 @@ static void *feed_main(void *arg)
 		double t = feed_now();
 		if (t - last_sweep > 60) {
 			res = PQexec(c, sql_sweep);
+			PQclear(res);
+			res = PQexec(c, sql_rules_sweep);
 			PQclear(res);
 			last_sweep = t;
 		}
