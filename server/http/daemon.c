@@ -17,6 +17,10 @@
 
 struct metrics g_metrics;
 
+/* Memory MHD gives each connection: the header block (16 KiB, checked here) and a read
+ * buffer. Every open connection holds it, so it bounds memory with many idle clients. */
+#define CONNECTION_POOL ((size_t)24 * 1024)
+
 static bool request_id_sane(const char *s)
 {
 	size_t n = strlen(s);
@@ -349,7 +353,7 @@ struct MHD_Daemon *http_start(const struct config *cfg, char *errbuf, size_t siz
 	    (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connections,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->idle_timeout_sec,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_POOL, MHD_OPTION_NOTIFY_COMPLETED,
 	    on_completed, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_ARRAY,
 	    cfg->tls_cert ? tls_opts : &tls_opts[2], MHD_OPTION_END);
 	if (!d)
