@@ -97,6 +97,10 @@ void verrors_add(struct verrors *e, const char *pointer, const char *fmt, ...)
 json_t *record_validate(const struct dataset *ds, const struct refdata *ref, json_t *body,
                         const char *path_id, const char *prefix, struct verrors *errs);
 
+/* Adds the fields the server derives in C to validated data (a plot's land_class from its
+ * planned_use); the rest (a sample's exceedances) PostgreSQL derives on writing. */
+void record_derive(const struct dataset *ds, const struct refdata *ref, json_t *data);
+
 bool key_valid(const char *s);
 bool uscc_valid(const char *s);
 bool date_valid(const char *s);

@@ -24,6 +24,7 @@ struct refdata {
 	struct ref_retired retired[16];
 	size_t n_retired;
 	char land_use_prefixes[64][16];
+	char land_use_classes[64][4]; /* GB 36600 class of each prefix: "I" or "II" */
 	size_t n_land_use_prefixes;
 	char pollutants[128][32];
 	size_t n_pollutants;
@@ -34,6 +35,8 @@ struct refdata {
 const struct ref_district *refdata_district(const struct refdata *r, const char *code);
 const struct ref_retired *refdata_retired(const struct refdata *r, const char *code);
 bool refdata_land_use_known(const struct refdata *r, const char *code);
+/* The GB 36600 land class of a GB 50137 code (its longest listed prefix), or NULL. */
+const char *refdata_land_class(const struct refdata *r, const char *code);
 bool refdata_pollutant_known(const struct refdata *r, const char *code);
 bool refdata_rule_known(const struct refdata *r, const char *rule);
 

@@ -92,7 +92,10 @@ CREATE TABLE changes (
 	key_id      text,
 	request_id  text,
 	changed_at  timestamptz NOT NULL DEFAULT now(),
-	record      jsonb
+	-- the record's data as stored (server-owned fields are added on reading, see
+	-- change_record), or NULL for a deletion
+	record      jsonb,
+	record_created_at timestamptz
 );
 CREATE INDEX changes_record ON changes (dataset, id, version);
 
@@ -129,6 +132,15 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
 	SELECT data || jsonb_build_object('publisher', publisher, 'version', version,
 		'created_at', rfc3339(created_at), 'updated_at', rfc3339(updated_at))
+$$;
+
+-- A change's record as served: the data with its server-owned fields at that version.
+-- Findings are logged whole.
+CREATE FUNCTION change_record(c changes) RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT CASE WHEN c.record IS NULL OR c.dataset = 'findings' THEN c.record
+		ELSE record_doc(c.record, c.publisher, c.version, c.record_created_at, c.changed_at) END
 $$;
 
 -- The geometry of a record's GeoJSON field, checked: raises SQLSTATE SSG01 with the

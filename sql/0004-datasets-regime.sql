@@ -68,11 +68,12 @@ SELECT coalesce(jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
   FROM over
 $$;
 
+-- A plot's land_class is derived by the server before writing (record_derive); the
+-- samples' exceedances need the plot's class and the threshold tables, so they are here.
 CREATE OR REPLACE FUNCTION derived_fields(dataset text, data jsonb) RETURNS jsonb
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
 	SELECT CASE dataset
-		WHEN 'plots' THEN jsonb_build_object('land_class', land_class_of(data ->> 'planned_use'))
 		WHEN 'soil-samples' THEN jsonb_build_object('exceedances', sample_exceedances(data))
 		ELSE '{}'::jsonb
 	END

@@ -1,7 +1,7 @@
 -- Cross-agency rules (SPEC §5) and the findings they open and resolve.
 --
 -- A rule is one row of `rules`: its name, severity, the datasets whose records trigger it,
--- its plan task, and `check_sql`: a query that, given a trigger dataset ($1) and candidate
+-- its plan tasks, and `check_sql`: a query that, given a trigger dataset ($1) and candidate
 -- trigger ids ($2 text[]), returns the candidates that break the rule, each with
 -- (trigger_id, district, plot_id, records jsonb, agencies jsonb, message_zh, message_en).
 -- Adding a rule is one INSERT here; rules_evaluate() does the rest.
@@ -10,7 +10,7 @@ CREATE TABLE rules (
 	rule             text PRIMARY KEY,
 	severity         text NOT NULL CHECK (severity IN ('high', 'medium')),
 	trigger_datasets text[] NOT NULL,
-	plan_task        integer NOT NULL,
+	plan_tasks       integer[] NOT NULL,
 	title_zh         text NOT NULL,
 	title_en         text NOT NULL,
 	time_based       boolean NOT NULL DEFAULT false, -- also checked by the periodic sweep
@@ -19,9 +19,17 @@ CREATE TABLE rules (
 
 CREATE SEQUENCE finding_numbers;
 
+-- F0000000001, F0000000002, ...: ten digits at least, so that ids sort in creation order.
+CREATE FUNCTION next_finding_id() RETURNS text
+LANGUAGE sql
+AS $$
+	SELECT 'F' || lpad(n::text, greatest(10, length(n::text)), '0')
+	  FROM (SELECT nextval('finding_numbers') AS n) s
+$$;
+
 CREATE TABLE findings (
 	id               text COLLATE "C" PRIMARY KEY
-				 DEFAULT 'F' || lpad(nextval('finding_numbers')::text, 10, '0'),
+				 DEFAULT next_finding_id(),
 	rule             text NOT NULL REFERENCES rules (rule),
 	trigger_dataset  text NOT NULL,
 	trigger_id       text COLLATE "C" NOT NULL,
@@ -31,6 +39,8 @@ CREATE TABLE findings (
 	district         text,
 	plot_id          text,
 	records          jsonb NOT NULL,
+	-- the records as "dataset/id" keys, to find the findings a write touches
+	cited            text[] NOT NULL DEFAULT '{}',
 	agencies         jsonb NOT NULL,
 	message_zh       text NOT NULL,
 	message_en       text NOT NULL,
@@ -41,7 +51,12 @@ CREATE TABLE findings (
 -- One open finding per rule and triggering record.
 CREATE UNIQUE INDEX findings_open ON findings (rule, trigger_dataset, trigger_id)
 	WHERE status = 'open';
-CREATE INDEX findings_records ON findings USING gin (records) WHERE status = 'open';
+CREATE INDEX findings_cited ON findings USING gin (cited) WHERE status = 'open';
+
+CREATE FUNCTION record_keys(records jsonb) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT coalesce(array_agg((r ->> 'dataset') || '/' || (r ->> 'id')), '{}')
+	FROM jsonb_array_elements(records) r $$;
 
 CREATE FUNCTION finding_doc(f findings) RETURNS jsonb
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -87,15 +102,16 @@ BEGIN
 		   AND status = 'open';
 		IF NOT FOUND THEN
 			INSERT INTO findings (rule, trigger_dataset, trigger_id, severity, status, district,
-					      plot_id, records, agencies, message_zh, message_en)
+					      plot_id, records, cited, agencies, message_zh, message_en)
 			VALUES (r.rule, td, v.trigger_id, r.severity, 'open', v.district, v.plot_id,
-				v.records, v.agencies, v.message_zh, v.message_en)
+				v.records, record_keys(v.records), v.agencies, v.message_zh, v.message_en)
 			RETURNING * INTO f;
 		ELSIF (f.records, f.message_zh, f.message_en, f.district, f.plot_id, f.agencies)
 		      IS DISTINCT FROM (v.records, v.message_zh, v.message_en, v.district, v.plot_id,
 					v.agencies) THEN
 			-- Still the same finding; what it says follows the data.
-			UPDATE findings SET records = v.records, message_zh = v.message_zh,
+			UPDATE findings SET records = v.records, cited = record_keys(v.records),
+			       message_zh = v.message_zh,
 			       message_en = v.message_en, district = v.district, plot_id = v.plot_id,
 			       agencies = v.agencies, version = version + 1, updated_at = now()
 			 WHERE id = f.id RETURNING * INTO f;
@@ -128,8 +144,7 @@ DECLARE
 	r rules;
 	td text;
 	candidates text[];
-	changed jsonb := (SELECT coalesce(jsonb_agg(jsonb_build_array(jsonb_build_object(
-					'dataset', ds, 'id', x))), '[]') FROM unnest(ids) x);
+	keys text[] := ARRAY(SELECT ds || '/' || x FROM unnest(ids) x);
 BEGIN
 	IF ds = 'plots' THEN
 		-- A plot's land class decides its samples' GB 36600 limits.
@@ -137,39 +152,41 @@ BEGIN
 			UPDATE records s SET data = s.data || jsonb_build_object('exceedances',
 					sample_exceedances(s.data)),
 			       version = s.version + 1, updated_at = now()
-			 WHERE s.dataset = 'soil-samples' AND s.deleted_at IS NULL
-			   AND s.data ->> 'plot_id' = ANY (ids)
+			 WHERE s.data ? 'plot_id' AND s.data ->> 'plot_id' = ANY (ids)
+			   AND s.dataset = 'soil-samples' AND s.deleted_at IS NULL
 			   AND s.data -> 'exceedances' IS DISTINCT FROM sample_exceedances(s.data)
 			RETURNING s.*)
 		INSERT INTO changes (dataset, id, op, version, publisher, key_id, request_id,
-				     changed_at, record)
+				     changed_at, record, record_created_at)
 		SELECT u.dataset, u.id, 'upsert', u.version, u.publisher, key_id, request_id,
-		       u.updated_at, record_doc(u.data, u.publisher, u.version, u.created_at,
-						u.updated_at)
+		       u.updated_at, u.data, u.created_at
 		  FROM upd u;
 	END IF;
 	FOR r IN SELECT * FROM rules ORDER BY rule LOOP
 		FOREACH td IN ARRAY r.trigger_datasets LOOP
-			SELECT array_agg(DISTINCT c) INTO candidates FROM (
-				-- the written records themselves
-				SELECT x AS c FROM unnest(ids) x WHERE ds = td
+			-- Each branch is its own indexed query: the written records themselves,
+			-- records naming a written plot or farmland unit, the farmland unit a
+			-- written sample names, and open findings citing a written record (it may
+			-- have moved away since).
+			candidates := ARRAY(
+				SELECT x FROM unnest(ids) x WHERE ds = td
 				UNION
-				-- records that name a written plot or farmland unit
 				SELECT t.id FROM records t
-				 WHERE t.dataset = td AND t.deleted_at IS NULL
-				   AND ((ds = 'plots' AND t.data ->> 'plot_id' = ANY (ids))
-				     OR (ds = 'farmland-units' AND t.data ->> 'farmland_unit_id' = ANY (ids)))
+				 WHERE ds = 'plots' AND t.data ? 'plot_id' AND t.data ->> 'plot_id' = ANY (ids)
+				   AND t.dataset = td AND t.deleted_at IS NULL
 				UNION
-				-- the farmland unit a written sample names
+				SELECT t.id FROM records t
+				 WHERE ds = 'farmland-units' AND t.data ? 'farmland_unit_id'
+				   AND t.data ->> 'farmland_unit_id' = ANY (ids)
+				   AND t.dataset = td AND t.deleted_at IS NULL
+				UNION
 				SELECT w.data ->> 'farmland_unit_id' FROM records w
 				 WHERE td = 'farmland-units' AND w.dataset = ds AND w.id = ANY (ids)
 				   AND w.data ? 'farmland_unit_id'
 				UNION
-				-- open findings that cite a written record (it may have moved away)
-				SELECT f.trigger_id FROM findings f, jsonb_array_elements(changed) e
-				 WHERE f.status = 'open' AND f.rule = r.rule AND f.trigger_dataset = td
-				   AND f.records @> e.value
-			) s WHERE c IS NOT NULL;
+				SELECT f.trigger_id FROM findings f
+				 WHERE f.status = 'open' AND f.cited && keys AND f.rule = r.rule
+				   AND f.trigger_dataset = td);
 			PERFORM rules_check(r, td, candidates, key_id, request_id);
 		END LOOP;
 	END LOOP;
@@ -198,9 +215,9 @@ END
 $$;
 
 -- The rules. Each check_sql sees $1 (trigger dataset) and $2 (candidate ids).
-INSERT INTO rules (rule, severity, trigger_datasets, plan_task, title_zh, title_en, check_sql) VALUES
+INSERT INTO rules (rule, severity, trigger_datasets, plan_tasks, title_zh, title_en, check_sql) VALUES
 ('sensitive-use-before-clearance', 'high',
- '{land-use-changes,planning-permits,land-supply-plans}', 5,
+ '{land-use-changes,planning-permits,land-supply-plans}', '{5}',
  '敏感用途先于调查评估', 'Sensitive use before the plot is cleared',
  $q$
  SELECT t.id AS trigger_id, t.district, p.id AS plot_id,
@@ -223,7 +240,7 @@ INSERT INTO rules (rule, severity, trigger_datasets, plan_task, title_zh, title_
     AND land_class_of(u.code) = 'I'
     AND p.data ->> 'status' NOT IN ('cleared', 'delisted', 'post_management', 'closed')
  $q$),
-('construction-on-listed-plot', 'high', '{construction-permits}', 17,
+('construction-on-listed-plot', 'high', '{construction-permits}', '{17}',
  '名录内地块违规开工', 'Construction on a plot in the risk control directory',
  $q$
  SELECT t.id AS trigger_id, t.district, p.id AS plot_id,
@@ -241,7 +258,7 @@ INSERT INTO rules (rule, severity, trigger_datasets, plan_task, title_zh, title_
     AND p.data ->> 'status' IN ('listed', 'under_control', 'effect_evaluation')
     AND NOT coalesce((t.data ->> 'is_remediation_project')::boolean, false)
  $q$),
-('construction-without-survey', 'medium', '{construction-permits}', 17,
+('construction-without-survey', 'medium', '{construction-permits}', '{17}',
  '未完成调查评估即开工', 'Construction before the plot''s survey is complete',
  $q$
  SELECT t.id AS trigger_id, t.district, p.id AS plot_id,
@@ -258,7 +275,7 @@ INSERT INTO rules (rule, severity, trigger_datasets, plan_task, title_zh, title_
     AND p.data ->> 'status' IN ('suspected', 'preliminary_survey', 'exceeds_screening',
 				'detailed_survey', 'risk_assessment')
  $q$),
-('transfer-without-survey', 'medium', '{land-right-transfers}', 4,
+('transfer-without-survey', 'medium', '{land-right-transfers}', '{4}',
  '未调查即收回或转让', 'Land right recovered or transferred without a survey',
  $q$
  SELECT t.id AS trigger_id, t.district, t.data ->> 'plot_id' AS plot_id,
@@ -281,7 +298,7 @@ INSERT INTO rules (rule, severity, trigger_datasets, plan_task, title_zh, title_
   WHERE t.dataset = $1 AND t.id = ANY ($2) AND t.deleted_at IS NULL
     AND (p.id IS NULL OR p.data ->> 'status' IN ('suspected', 'preliminary_survey'))
  $q$),
-('closed-enterprise-unscreened', 'medium', '{closed-enterprises}', 4,
+('closed-enterprise-unscreened', 'medium', '{closed-enterprises}', '{4}',
  '关停企业用地未纳入筛查', 'Closed enterprise''s site not screened',
  $q$
  SELECT t.id AS trigger_id, t.district, t.data ->> 'plot_id' AS plot_id,
@@ -301,7 +318,7 @@ INSERT INTO rules (rule, severity, trigger_datasets, plan_task, title_zh, title_
     AND (NOT t.data ? 'plot_id' OR NOT EXISTS (SELECT 1 FROM records p
 		WHERE p.dataset = 'plots' AND p.id = t.data ->> 'plot_id' AND p.deleted_at IS NULL))
  $q$),
-('sample-exceeds-screening', 'medium', '{soil-samples}', 9,
+('sample-exceeds-screening', 'medium', '{soil-samples}', '{4,9,17}',
  '样品超过筛选值', 'Sample above the screening value',
  $q$
  SELECT t.id AS trigger_id, t.district, t.data ->> 'plot_id' AS plot_id,
@@ -320,7 +337,7 @@ INSERT INTO rules (rule, severity, trigger_datasets, plan_task, title_zh, title_
     AND jsonb_array_length(t.data -> 'exceedances') > 0
     AND NOT t.data -> 'exceedances' @> '[{"level": "intervention"}]'
  $q$),
-('sample-exceeds-intervention', 'high', '{soil-samples}', 9,
+('sample-exceeds-intervention', 'high', '{soil-samples}', '{4,9,17}',
  '样品超过管制值', 'Sample above the intervention value',
  $q$
  SELECT t.id AS trigger_id, t.district, t.data ->> 'plot_id' AS plot_id,
@@ -340,7 +357,7 @@ INSERT INTO rules (rule, severity, trigger_datasets, plan_task, title_zh, title_
   WHERE t.dataset = $1 AND t.id = ANY ($2) AND t.deleted_at IS NULL
     AND t.data -> 'exceedances' @> '[{"level": "intervention"}]'
  $q$),
-('farmland-class-mismatch', 'medium', '{farmland-units}', 9,
+('farmland-class-mismatch', 'medium', '{farmland-units}', '{9}',
  '农用地类别与监测结果不符', 'Farmland class does not match its samples',
  $q$
  SELECT u.id AS trigger_id, u.district, NULL::text AS plot_id,

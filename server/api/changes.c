@@ -18,9 +18,10 @@ static const char sql_sequence[] = "SELECT feed_sequence()";
  * and the Unix time it was made. */
 static const char sql_read[] =
     "SELECT json_build_object('dataset', dataset, 'id', id, 'op', op, 'version', version, "
-    " 'publisher', publisher, 'changed_at', rfc3339(changed_at), 'record', record)::text, "
+    " 'publisher', publisher, 'changed_at', rfc3339(changed_at), 'record', "
+    "change_record(c))::text, "
     " pos, extract(epoch FROM changed_at)::bigint "
-    "FROM changes WHERE pos > $1 AND ($2::text[] IS NULL OR dataset = ANY ($2::text[])) "
+    "FROM changes c WHERE pos > $1 AND ($2::text[] IS NULL OR dataset = ANY ($2::text[])) "
     "ORDER BY pos LIMIT $3";
 
 static const char sql_latest[] =
@@ -31,8 +32,8 @@ static const char sql_latest[] =
 static const char sql_history[] =
     "SELECT coalesce(json_agg(json_build_object('version', version, 'op', op, "
     " 'publisher', publisher, 'key_id', key_id, 'request_id', request_id, "
-    " 'changed_at', rfc3339(changed_at), 'record', record) ORDER BY version), '[]')::text, "
-    " count(*) FROM changes WHERE dataset = $1 AND id = $2";
+    " 'changed_at', rfc3339(changed_at), 'record', change_record(c)) ORDER BY version), "
+    " '[]')::text, count(*) FROM changes c WHERE dataset = $1 AND id = $2";
 
 static const struct db_stmt statements[] = {
     {"feed_sequence", sql_sequence},
@@ -152,8 +153,6 @@ static void answer_page(struct request *req, PGresult *res, int rows, const char
 static void read_feed(struct request *req)
 {
 	struct feed_query *q = req->feed;
-	if (!sequence(req))
-		return;
 	char after[24], limit[16];
 	snprintf(after, sizeof(after), "%" PRId64, q->after_pos);
 	snprintf(limit, sizeof(limit), "%d", q->limit);
@@ -162,6 +161,18 @@ static void read_feed(struct request *req)
 	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		problem_db(req, res);
 		return;
+	}
+	/* A short page means the reader is at the head of the feed: number what has just
+	 * finished (the feed thread does so every 100 ms) and read once more. */
+	if (PQntuples(res) < q->limit) {
+		PQclear(res);
+		if (!sequence(req))
+			return;
+		res = db_exec("feed_read", 3, params);
+		if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+			problem_db(req, res);
+			return;
+		}
 	}
 	int rows = PQntuples(res);
 	if (rows == 0 && q->wait > 0 && feed_now() < req->wait_deadline) {

@@ -33,7 +33,8 @@ static const char sql_upsert[] =
     "up AS (INSERT INTO records AS r (dataset, id, data, district, publisher, version, "
     "  created_at, updated_at, geom) "
     " SELECT $1, $2, input.data, $4, $5, 1, now(), now(), "
-    "  checked_geometry(coalesce(input.data -> 'geometry', input.data -> 'location')) FROM input "
+    "  CASE WHEN input.data ?| '{geometry,location}' THEN checked_geometry(coalesce("
+    "   input.data -> 'geometry', input.data -> 'location')) END FROM input "
     " ON CONFLICT (dataset, id) DO UPDATE SET data = EXCLUDED.data, "
     "  district = EXCLUDED.district, publisher = EXCLUDED.publisher, version = r.version + 1, "
     "  updated_at = now(), geom = EXCLUDED.geom, deleted_at = NULL, "
@@ -41,9 +42,9 @@ static const char sql_upsert[] =
     " WHERE r.deleted_at IS NOT NULL OR r.data IS DISTINCT FROM EXCLUDED.data "
     " RETURNING r.*), "
     "logged AS (INSERT INTO changes (dataset, id, op, version, publisher, key_id, request_id, "
-    "  changed_at, record) "
+    "  changed_at, record, record_created_at) "
     " SELECT r.dataset, r.id, 'upsert', r.version, r.publisher, $6, $7, r.updated_at, "
-    "  record_doc(r.data, r.publisher, r.version, r.created_at, r.updated_at) FROM up r) "
+    "  r.data, r.created_at FROM up r) "
     "SELECT " DOC ", r.version FROM up r";
 
 static const char sql_delete[] =
@@ -116,7 +117,8 @@ static const char sql_upsert_many[] =
     "up AS (INSERT INTO records AS r (dataset, id, data, district, publisher, version, "
     "  created_at, updated_at, geom) "
     " SELECT $1, input.id, input.data, input.district, $3, 1, now(), now(), "
-    "  checked_geometry(coalesce(input.data -> 'geometry', input.data -> 'location')) FROM input "
+    "  CASE WHEN input.data ?| '{geometry,location}' THEN checked_geometry(coalesce("
+    "   input.data -> 'geometry', input.data -> 'location')) END FROM input "
     " ON CONFLICT (dataset, id) DO UPDATE SET data = EXCLUDED.data, "
     "  district = EXCLUDED.district, publisher = EXCLUDED.publisher, version = r.version + 1, "
     "  updated_at = now(), geom = EXCLUDED.geom, deleted_at = NULL, "
@@ -124,9 +126,9 @@ static const char sql_upsert_many[] =
     " WHERE r.deleted_at IS NOT NULL OR r.data IS DISTINCT FROM EXCLUDED.data "
     " RETURNING r.*), "
     "logged AS (INSERT INTO changes (dataset, id, op, version, publisher, key_id, request_id, "
-    "  changed_at, record) "
+    "  changed_at, record, record_created_at) "
     " SELECT r.dataset, r.id, 'upsert', r.version, r.publisher, $4, $5, r.updated_at, "
-    "  record_doc(r.data, r.publisher, r.version, r.created_at, r.updated_at) FROM up r) "
+    "  r.data, r.created_at FROM up r) "
     "SELECT count(*), coalesce(array_agg(id), '{}') FROM up";
 
 /* The cross-agency rules, checked in the transaction of every write (SPEC §5). */
@@ -372,7 +374,7 @@ static char *one_id_array(struct request *req, const char *id)
 
 /* Validates, authorises and stores a record; the transaction is open. */
 static void store(struct request *req, const struct dataset *ds, const struct stored *st,
-                  json_t *body, bool is_put)
+                  json_t *body)
 {
 	struct verrors errs = {0};
 	json_t *data = record_validate(ds, &g_refdata, body, req->match.id, "", &errs);
@@ -380,6 +382,7 @@ static void store(struct request *req, const struct dataset *ds, const struct st
 		validation_problem(req, &errs);
 		return;
 	}
+	record_derive(ds, &g_refdata, data);
 	char msg[256];
 	const char *district = json_string_value(json_object_get(data, "district"));
 	if (!authz_can_write(ds, &req->who, st->exists ? st->publisher : NULL,
@@ -439,7 +442,6 @@ static void store(struct request *req, const struct dataset *ds, const struct st
 		strbuf_addf(&hdr, "\nLocation: /v1/%s/", ds->name);
 		strbuf_add_urlencoded(&hdr, req->match.id);
 	}
-	(void)is_put;
 	respond_pgresult(req, created ? 201 : 200, res, hdr.buf);
 	strbuf_release(&hdr);
 out:
@@ -504,7 +506,7 @@ static void write_request(struct request *req, bool is_put)
 	if (!preconditions_hold(req, &st, is_put))
 		goto out;
 	if (is_put) {
-		store(req, ds, &st, body, true);
+		store(req, ds, &st, body);
 	} else if (!st.exists) {
 		problem(req, 404, "not-found", "Not Found",
 		        "%s has no record with id \"%s\"; create it with PUT", ds->name,
@@ -516,7 +518,7 @@ static void write_request(struct request *req, bool is_put)
 			json_object_del(target, ds->derived[i].name);
 		json_t *merged = json_merge_patch(target, body);
 		json_decref(target);
-		store(req, ds, &st, merged, false);
+		store(req, ds, &st, merged);
 		json_decref(merged);
 	}
 out:
@@ -856,6 +858,8 @@ static void bulk_validate(struct bulk *b)
 			snprintf(prefix, sizeof(prefix), "/%zu", i);
 		json_t *rec = json_array_get(b->records, i);
 		b->valid[i] = record_validate(b->ds, &g_refdata, rec, NULL, prefix, &errs);
+		if (b->valid[i])
+			record_derive(b->ds, &g_refdata, b->valid[i]);
 		for (size_t e = 0; e < errs.n; e++)
 			bulk_error(b, i, errs.items[e].pointer, errs.items[e].message);
 		if (!b->valid[i])

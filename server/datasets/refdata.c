@@ -34,6 +34,21 @@ bool refdata_land_use_known(const struct refdata *r, const char *code)
 	return false;
 }
 
+const char *refdata_land_class(const struct refdata *r, const char *code)
+{
+	const char *best = NULL;
+	size_t best_len = 0;
+	for (size_t i = 0; i < r->n_land_use_prefixes; i++) {
+		const char *p = r->land_use_prefixes[i];
+		size_t n = strlen(p);
+		if (n > best_len && strncmp(code, p, n) == 0) {
+			best = r->land_use_classes[i];
+			best_len = n;
+		}
+	}
+	return best;
+}
+
 bool refdata_pollutant_known(const struct refdata *r, const char *code)
 {
 	for (size_t i = 0; i < r->n_pollutants; i++)
@@ -54,7 +69,8 @@ static const char q_rules[] = "SELECT rule FROM rules ORDER BY rule";
 static const char q_districts[] = "SELECT code, name_zh FROM districts ORDER BY code";
 static const char q_retired[] =
     "SELECT code, name_zh, retired_in, replaced_by FROM retired_districts ORDER BY code";
-static const char q_land_use[] = "SELECT code_prefix FROM land_use_classes ORDER BY code_prefix";
+static const char q_land_use[] =
+    "SELECT code_prefix, gb36600_class FROM land_use_classes ORDER BY code_prefix";
 static const char q_pollutants[] = "SELECT pollutant FROM gb36600_values UNION "
                                    "SELECT pollutant FROM gb15618_values ORDER BY 1";
 
@@ -102,10 +118,12 @@ int refdata_load(PGconn *conn, struct refdata *r, char *errbuf, size_t size)
 	r->n_retired = (size_t)PQntuples(res);
 	PQclear(res);
 
-	if (!(res = fetch(conn, q_land_use, 1, 64, errbuf, size)))
+	if (!(res = fetch(conn, q_land_use, 2, 64, errbuf, size)))
 		return -1;
-	for (int i = 0; i < PQntuples(res); i++)
+	for (int i = 0; i < PQntuples(res); i++) {
 		COPY(r->land_use_prefixes[i], PQgetvalue(res, i, 0));
+		COPY(r->land_use_classes[i], PQgetvalue(res, i, 1));
+	}
 	r->n_land_use_prefixes = (size_t)PQntuples(res);
 	PQclear(res);
 

@@ -59,6 +59,19 @@ static json_t *of_record(json_t *all, const char *id)
 	return out;
 }
 
+/* The changes of one record from version `min` on (a creation that finished while another
+ * transaction was still running may be numbered after a cursor=latest taken later). */
+static json_t *of_record_since(json_t *all, const char *id, int min)
+{
+	json_t *out = json_array(), *mine = of_record(all, id);
+	size_t i;
+	json_t *c;
+	json_array_foreach(mine, i, c) if (json_integer_value(json_object_get(c, "version")) >= min)
+	    json_array_append(out, c);
+	json_decref(mine);
+	return out;
+}
+
 Test(feed, follows_writes_and_deletes_in_order)
 {
 	char *start = latest_cursor();
@@ -200,9 +213,9 @@ Test(feed, out_of_order_commits_are_neither_missed_nor_reordered, .timeout = 60)
 	json_t *all = json_array();
 	json_array_extend(all, early);
 	json_array_extend(all, late);
-	json_t *ca = of_record(all, a), *cb = of_record(all, b);
-	cr_assert_eq(json_array_size(cb), 1, "b once: %s", json_dumps(cb, 0));
-	cr_assert_eq(json_array_size(ca), 2, "a twice: %s", json_dumps(ca, 0));
+	json_t *ca = of_record_since(all, a, 2), *cb = of_record_since(all, b, 2);
+	cr_assert_eq(json_array_size(cb), 1, "b's change once: %s", json_dumps(cb, 0));
+	cr_assert_eq(json_array_size(ca), 2, "a's two changes once each: %s", json_dumps(ca, 0));
 	cr_assert_eq(json_integer_value(json_object_get(json_array_get(ca, 0), "version")), 2);
 	cr_assert_eq(json_integer_value(json_object_get(json_array_get(ca, 1), "version")), 3,
 	             "per record in commit order");
