@@ -35,7 +35,7 @@ cmake_build() {
 free_port() {
   local p
   for _ in $(seq 1 200); do
-    p=$(( (RANDOM % 30000) + 20000 ))
+    p=$(( (RANDOM % 12000) + 20000 ))  # below the ephemeral range (32768+)
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
   done
   die "no free TCP port found"

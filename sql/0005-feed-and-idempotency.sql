@@ -13,19 +13,20 @@ CREATE TABLE feed_state (
 );
 INSERT INTO feed_state (last_pos) VALUES (0);
 
--- Assigns positions to the changes that are ready; returns how many. One caller at a time
--- (others return 0 at once); callers are the servers' feed threads and feed readers.
+-- Assigns positions to the changes that are ready; returns how many. One caller at a time:
+-- a caller waits for a run in progress, so that when it returns, every change committed
+-- before the call (and below the horizon) has its position. Callers are the servers' feed
+-- threads and feed readers at the head of the feed.
 CREATE FUNCTION feed_sequence() RETURNS bigint
 LANGUAGE plpgsql
 AS $$
 DECLARE
-	horizon xid8 := pg_snapshot_xmin(pg_current_snapshot());
+	horizon xid8;
 	base bigint;
 	n bigint;
 BEGIN
-	IF NOT pg_try_advisory_xact_lock(7438202) THEN
-		RETURN 0;
-	END IF;
+	PERFORM pg_advisory_xact_lock(7438202);
+	horizon := pg_snapshot_xmin(pg_current_snapshot());
 	SELECT last_pos INTO base FROM feed_state FOR UPDATE;
 	WITH ready AS (
 		SELECT c.seq FROM changes c

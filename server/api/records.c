@@ -14,6 +14,17 @@
 #include "listquery.h"
 #include "strbuf.h"
 
+/* The common filters of a list over `records r` (list_serve's parameters $3 to $7): any-of
+ * districts, updated since, any-of publishers, the dataset's field filters as a JSON object
+ * of any-of arrays. */
+#define LIST_FILTERS                                                                               \
+	"AND ($3::text[] IS NULL OR r.district = ANY ($3::text[])) "                               \
+	"AND ($4::timestamptz IS NULL OR r.updated_at >= $4::timestamptz) "                        \
+	"AND ($5::text[] IS NULL OR r.publisher = ANY ($5::text[])) "                              \
+	"AND ($6::jsonb IS NULL OR NOT EXISTS (SELECT 1 FROM jsonb_each($6::jsonb) f (k, v) "      \
+	"     WHERE NOT coalesce(f.v ? (r.data ->> f.k), false))) "                                \
+	"ORDER BY r.id LIMIT $7"
+
 #define DOC "record_doc(r.data, r.publisher, r.version, r.created_at, r.updated_at)::text"
 
 static const char sql_get[] = "SELECT " DOC ", r.version FROM records r "
@@ -26,26 +37,30 @@ static const char sql_lock[] = "SELECT r.version, r.publisher, r.district, r.dat
 static const char sql_exists[] = "SELECT 1 FROM records WHERE dataset = $1 AND id = $2 "
                                  "AND deleted_at IS NULL FOR SHARE";
 
-/* Inserts or replaces a record unless its content is unchanged, logging the change.
- * Returns no row when nothing changed. */
+/* Inserts or replaces the records of CTE `input` (id, district, data) unless their content
+ * is unchanged, as publisher `pub`, and logs each change with key `key` and request `rid`
+ * (SQL parameters); CTE `up` holds the records that changed. */
+#define UPSERT_INPUT(pub, key, rid)                                                                \
+	"up AS (INSERT INTO records AS r (dataset, id, data, district, publisher, version, "       \
+	"  created_at, updated_at, geom) "                                                         \
+	" SELECT $1, input.id, input.data, input.district, " pub ", 1, now(), now(), "             \
+	"  CASE WHEN input.data ?| '{geometry,location}' THEN checked_geometry(coalesce("          \
+	"   input.data -> 'geometry', input.data -> 'location')) END FROM input "                  \
+	" ON CONFLICT (dataset, id) DO UPDATE SET data = EXCLUDED.data, "                          \
+	"  district = EXCLUDED.district, publisher = EXCLUDED.publisher, "                         \
+	"  version = r.version + 1, updated_at = now(), geom = EXCLUDED.geom, deleted_at = NULL, " \
+	"  created_at = CASE WHEN r.deleted_at IS NULL THEN r.created_at ELSE now() END "          \
+	" WHERE r.deleted_at IS NOT NULL OR r.data IS DISTINCT FROM EXCLUDED.data "                \
+	" RETURNING r.*), "                                                                        \
+	"logged AS (INSERT INTO changes (dataset, id, op, version, publisher, key_id, "            \
+	"  request_id, changed_at, record, record_created_at) "                                    \
+	" SELECT r.dataset, r.id, 'upsert', r.version, r.publisher, " key ", " rid ", "            \
+	"  r.updated_at, r.data, r.created_at FROM up r) "
+
+/* One record; returns it as served, or no row when nothing changed. */
 static const char sql_upsert[] =
-    "WITH input AS (SELECT $3::jsonb || derived_fields($1, $3::jsonb) AS data), "
-    "up AS (INSERT INTO records AS r (dataset, id, data, district, publisher, version, "
-    "  created_at, updated_at, geom) "
-    " SELECT $1, $2, input.data, $4, $5, 1, now(), now(), "
-    "  CASE WHEN input.data ?| '{geometry,location}' THEN checked_geometry(coalesce("
-    "   input.data -> 'geometry', input.data -> 'location')) END FROM input "
-    " ON CONFLICT (dataset, id) DO UPDATE SET data = EXCLUDED.data, "
-    "  district = EXCLUDED.district, publisher = EXCLUDED.publisher, version = r.version + 1, "
-    "  updated_at = now(), geom = EXCLUDED.geom, deleted_at = NULL, "
-    "  created_at = CASE WHEN r.deleted_at IS NULL THEN r.created_at ELSE now() END "
-    " WHERE r.deleted_at IS NOT NULL OR r.data IS DISTINCT FROM EXCLUDED.data "
-    " RETURNING r.*), "
-    "logged AS (INSERT INTO changes (dataset, id, op, version, publisher, key_id, request_id, "
-    "  changed_at, record, record_created_at) "
-    " SELECT r.dataset, r.id, 'upsert', r.version, r.publisher, $6, $7, r.updated_at, "
-    "  r.data, r.created_at FROM up r) "
-    "SELECT " DOC ", r.version FROM up r";
+    "WITH input AS (SELECT $2 AS id, $4 AS district, $3::jsonb || derived_fields($1, $3::jsonb) "
+    " AS data), " UPSERT_INPUT("$5", "$6", "$7") "SELECT " DOC ", r.version FROM up r";
 
 static const char sql_delete[] =
     "WITH d AS (UPDATE records SET deleted_at = now(), updated_at = now(), "
@@ -60,13 +75,7 @@ static const char sql_links[] =
 
 static const char sql_list[] =
     "SELECT " DOC ", r.id FROM records r "
-    "WHERE r.dataset = $1 AND r.deleted_at IS NULL AND r.id > $2 "
-    "AND ($3::text[] IS NULL OR r.district = ANY ($3::text[])) "
-    "AND ($4::timestamptz IS NULL OR r.updated_at >= $4::timestamptz) "
-    "AND ($5::text[] IS NULL OR r.publisher = ANY ($5::text[])) "
-    "AND ($6::jsonb IS NULL OR NOT EXISTS (SELECT 1 FROM jsonb_each($6::jsonb) f (k, v) "
-    "     WHERE NOT coalesce(f.v ? (r.data ->> f.k), false))) "
-    "ORDER BY r.id LIMIT $7";
+    "WHERE r.dataset = $1 AND r.deleted_at IS NULL AND r.id > $2 " LIST_FILTERS;
 
 /* The 风险管控和修复名录: listed plots and those under control or in effect evaluation, with
  * the date of their last transition to listed (else their own listed_on). */
@@ -86,13 +95,7 @@ static const char sql_directory[] =
     "    AND prev.record ->> 'status' <> 'listed' "
     "  ORDER BY c.version DESC LIMIT 1) t ON true "
     "WHERE r.dataset = $1 AND r.deleted_at IS NULL AND r.id > $2 "
-    "AND r.data ->> 'status' IN ('listed', 'under_control', 'effect_evaluation') "
-    "AND ($3::text[] IS NULL OR r.district = ANY ($3::text[])) "
-    "AND ($4::timestamptz IS NULL OR r.updated_at >= $4::timestamptz) "
-    "AND ($5::text[] IS NULL OR r.publisher = ANY ($5::text[])) "
-    "AND ($6::jsonb IS NULL OR NOT EXISTS (SELECT 1 FROM jsonb_each($6::jsonb) f (k, v) "
-    "     WHERE NOT coalesce(f.v ? (r.data ->> f.k), false))) "
-    "ORDER BY r.id LIMIT $7";
+    "AND r.data ->> 'status' IN ('listed', 'under_control', 'effect_evaluation') " LIST_FILTERS;
 
 /* Bulk: the stored state of many records, locked in id order. */
 static const char sql_lock_many[] =
@@ -109,27 +112,11 @@ static const char sql_geom_check[] =
     "FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS g (doc, i) "
     "WHERE jsonb_typeof(g.doc) = 'object' AND NOT ST_IsValid(ST_GeomFromGeoJSON(g.doc::text))";
 
-/* The batch form of sql_upsert: $2 is [{"id", "district", "data"}]; returns how many
- * records changed. */
+/* Many records: $2 is [{"id", "district", "data"}]; returns how many changed and their ids. */
 static const char sql_upsert_many[] =
     "WITH input AS (SELECT x.id, x.district, x.data || derived_fields($1, x.data) AS data "
-    " FROM jsonb_to_recordset($2::jsonb) AS x (id text, district text, data jsonb)), "
-    "up AS (INSERT INTO records AS r (dataset, id, data, district, publisher, version, "
-    "  created_at, updated_at, geom) "
-    " SELECT $1, input.id, input.data, input.district, $3, 1, now(), now(), "
-    "  CASE WHEN input.data ?| '{geometry,location}' THEN checked_geometry(coalesce("
-    "   input.data -> 'geometry', input.data -> 'location')) END FROM input "
-    " ON CONFLICT (dataset, id) DO UPDATE SET data = EXCLUDED.data, "
-    "  district = EXCLUDED.district, publisher = EXCLUDED.publisher, version = r.version + 1, "
-    "  updated_at = now(), geom = EXCLUDED.geom, deleted_at = NULL, "
-    "  created_at = CASE WHEN r.deleted_at IS NULL THEN r.created_at ELSE now() END "
-    " WHERE r.deleted_at IS NOT NULL OR r.data IS DISTINCT FROM EXCLUDED.data "
-    " RETURNING r.*), "
-    "logged AS (INSERT INTO changes (dataset, id, op, version, publisher, key_id, request_id, "
-    "  changed_at, record, record_created_at) "
-    " SELECT r.dataset, r.id, 'upsert', r.version, r.publisher, $4, $5, r.updated_at, "
-    "  r.data, r.created_at FROM up r) "
-    "SELECT count(*), coalesce(array_agg(id), '{}') FROM up";
+    " FROM jsonb_to_recordset($2::jsonb) AS x (id text, district text, data jsonb)), " UPSERT_INPUT(
+        "$3", "$4", "$5") "SELECT count(*), coalesce(array_agg(id), '{}') FROM up";
 
 /* The cross-agency rules, checked in the transaction of every write (SPEC §5). */
 static const char sql_rules[] = "SELECT rules_evaluate($1, $2::text[], $3, $4)";

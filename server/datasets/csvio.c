@@ -1,5 +1,6 @@
 /* CSV (RFC 4180) in and out for dataset records, on libcsv. Pure: no I/O. */
 #include "csvio.h"
+#include "utf8.h"
 #include "jsonutil.h"
 
 #include <csv.h>
@@ -19,24 +20,8 @@
 /* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
-	if (s[0] < 0x80)
-		return 1;
-	size_t len = (s[0] & 0xE0) == 0xC0   ? 2
-	             : (s[0] & 0xF0) == 0xE0 ? 3
-	             : (s[0] & 0xF8) == 0xF0 ? 4
-	                                     : 0;
-	if (len == 0 || len > n)
-		return 0;
-	unsigned v = s[0] & (0x7F >> len);
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = v << 6 | (s[i] & 0x3F);
-	}
-	static const unsigned min[] = {0, 0, 0x80, 0x800, 0x10000};
-	if (v < min[len] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	return len;
+	unsigned cp;
+	return utf8_next(s, n, &cp);
 }
 
 static bool utf8_valid(const char *s, size_t n)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "spawn.h"
 
 static double now(void)
 {
@@ -17,61 +18,10 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static pid_t server_pid;
-
-/* Whatever happens in a test, its server does not outlive it. */
-static void stop_server(void)
-{
-	if (server_pid > 0) {
-		kill(server_pid, SIGKILL);
-		waitpid(server_pid, NULL, 0);
-		server_pid = 0;
-	}
-}
-
-/* Starts the server binary on `port`; returns its pid once /readyz answers. Its output
- * goes to a log file, never to the test runner's pipe. */
-static pid_t spawn_server(int port, char *url, size_t size, const char *extra_flag,
-                          const char *extra_value)
-{
-	snprintf(url, size, "http://127.0.0.1:%d", port);
-	pid_t pid = fork();
-	cr_assert_neq(pid, -1);
-	if (pid == 0) {
-		char p[16], log[256];
-		snprintf(p, sizeof(p), "%d", port);
-		snprintf(log, sizeof(log), "/tmp/soilshare-restart-%d.log", port);
-		if (!freopen(log, "a", stdout) || !freopen(log, "a", stderr))
-			_exit(126);
-		execl(need_env("SOILSHARE_BIN"), "soilshare", "serve", "--port", p, "--bind",
-		      "127.0.0.1", "--threads", "2", extra_flag, extra_value, (char *)NULL);
-		_exit(127);
-	}
-	server_pid = pid;
-	char health[256];
-	snprintf(health, sizeof(health), "%s/readyz", url);
-	for (int i = 0; i < 200; i++) {
-		usleep(50 * 1000);
-		int status;
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			cr_assert_fail("the server exited at start (status %d)", status);
-		if (probe_status(health) == 200)
-			return pid;
-	}
-	cr_assert_fail("the server did not become ready");
-	return -1;
-}
-
-static int port_from_env(const char *name)
-{
-	return atoi(need_env(name));
-}
-
-Test(restart, database_restart_gives_503_then_recovers, .timeout = 90, .fini = stop_server)
+Test(restart, database_restart_gives_503_then_recovers, .timeout = 90, .fini = server_kill)
 {
 	char url[128], path[512];
-	pid_t pid =
-	    spawn_server(port_from_env("SOILSHARE_SPARE_PORT"), url, sizeof(url), NULL, NULL);
+	pid_t pid = server_spawn(url, sizeof(url), NULL);
 	char *id = uniq("110105-R");
 	snprintf(path, sizeof(path), "%s/v1/plots/%s", url, id);
 	char *body = plot_body("110105", "suspected", "R2");
@@ -119,32 +69,30 @@ Test(restart, database_restart_gives_503_then_recovers, .timeout = 90, .fini = s
 	kill(pid, SIGTERM);
 	int status;
 	waitpid(pid, &status, 0);
-	server_pid = 0;
+	spawned_server = 0;
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	free(body);
 	free(id);
 }
 
-Test(restart, sigterm_stops_cleanly, .timeout = 60, .fini = stop_server)
+Test(restart, sigterm_stops_cleanly, .timeout = 60, .fini = server_kill)
 {
 	char url[128];
-	pid_t pid =
-	    spawn_server(port_from_env("SOILSHARE_SPARE_PORT"), url, sizeof(url), NULL, NULL);
+	pid_t pid = server_spawn(url, sizeof(url), NULL);
 	kill(pid, SIGTERM);
 	int status;
 	double t = now();
 	waitpid(pid, &status, 0);
-	server_pid = 0;
+	spawned_server = 0;
 	cr_assert(WIFEXITED(status), "the server exited rather than died");
 	cr_assert_eq(WEXITSTATUS(status), 0);
 	cr_assert_lt(now() - t, 5.0, "and promptly");
 }
 
-Test(restart, old_feed_cursor_is_410, .timeout = 60, .fini = stop_server)
+Test(restart, old_feed_cursor_is_410, .timeout = 60, .fini = server_kill)
 {
 	char url[128], path[512];
-	spawn_server(port_from_env("SOILSHARE_SPARE_PORT"), url, sizeof(url), "--feed-retention",
-	             "1");
+	server_spawn(url, sizeof(url), (const char *const[]){"--feed-retention", "1", NULL});
 	char *id = uniq("110105-RET");
 	snprintf(path, sizeof(path), "%s/v1/plots/%s", url, id);
 	char *body = plot_body("110105", "suspected", "R2");
@@ -176,10 +124,10 @@ Test(restart, old_feed_cursor_is_410, .timeout = 60, .fini = stop_server)
 	free(id);
 }
 
-Test(restart, long_poll_wakes_on_a_write, .timeout = 60, .fini = stop_server)
+Test(restart, long_poll_wakes_on_a_write, .timeout = 60, .fini = server_kill)
 {
 	char url[128], path[512];
-	spawn_server(port_from_env("SOILSHARE_SPARE_PORT"), url, sizeof(url), NULL, NULL);
+	server_spawn(url, sizeof(url), NULL);
 	snprintf(path, sizeof(path), "%s/v1/changes?cursor=latest", url);
 	struct resp *r = call_url("GET", path, key_of("water"), NULL, NULL);
 	cr_assert_eq(r->status, 200);
@@ -226,9 +174,9 @@ Test(restart, long_poll_wakes_on_a_write, .timeout = 60, .fini = stop_server)
 	}
 	usleep(300 * 1000);
 	t0 = now();
-	kill(server_pid, SIGTERM);
-	waitpid(server_pid, &status, 0);
-	server_pid = 0;
+	kill(spawned_server, SIGTERM);
+	waitpid(spawned_server, &status, 0);
+	spawned_server = 0;
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	          "clean exit with a long-poll open");
 	cr_assert_lt(now() - t0, 5.0);

@@ -11,48 +11,16 @@
 
 #include "harness.h"
 #include "samples.h"
-
-static pid_t server;
-
-static void stop(void)
-{
-	if (server > 0) {
-		kill(server, SIGTERM);
-		waitpid(server, NULL, 0);
-		server = 0;
-	}
-}
-
-static void start(char *url, size_t size)
-{
-	int port = atoi(need_env("SOILSHARE_SPARE_PORT"));
-	snprintf(url, size, "http://127.0.0.1:%d", port);
-	server = fork();
-	cr_assert_neq(server, -1);
-	if (server == 0) {
-		char p[16];
-		snprintf(p, sizeof(p), "%d", port);
-		if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
-			_exit(126);
-		execl(need_env("SOILSHARE_BIN"), "soilshare", "serve", "--port", p, "--bind",
-		      "127.0.0.1", (char *)NULL);
-		_exit(127);
-	}
-	char ready[256];
-	snprintf(ready, sizeof(ready), "%s/readyz", url);
-	for (int i = 0; i < 200 && probe_status(ready) != 200; i++)
-		usleep(50 * 1000);
-	cr_assert_eq(probe_status(ready), 200, "the server is ready");
-}
+#include "spawn.h"
 
 /* Runs the client; returns its exit status and its stdout line in `out`. */
 static int sync_run(const char *url, const char *dir, char *out, size_t size)
 {
 	char cmd[2048];
 	snprintf(cmd, sizeof(cmd),
-		 "SOILSHARE_KEY='%s' '%s/scripts/soilshare-sync' --url '%s' --dir '%s' "
-		 "--datasets effect-surveys 2>/dev/null",
-		 key_of("water"), need_env("SOILSHARE_ROOT"), url, dir);
+	         "SOILSHARE_KEY='%s' '%s/scripts/soilshare-sync' --url '%s' --dir '%s' "
+	         "--datasets effect-surveys 2>/dev/null",
+	         key_of("water"), need_env("SOILSHARE_ROOT"), url, dir);
 	FILE *f = popen(cmd, "r");
 	cr_assert_not_null(f);
 	out[0] = '\0';
@@ -75,13 +43,14 @@ static json_t *server_records(const char *url)
 		size_t i;
 		json_t *it;
 		json_array_foreach(json_object_get(r->json, "items"), i, it)
-			json_object_set(all, json_string_value(json_object_get(it, "id")), it);
+		    json_object_set(all, json_string_value(json_object_get(it, "id")), it);
 		const char *next = json_string_value(json_object_get(r->json, "next_cursor"));
 		if (!next) {
 			resp_free(r);
 			break;
 		}
-		snprintf(path, sizeof(path), "%s/v1/effect-surveys?limit=1000&cursor=%s", url, next);
+		snprintf(path, sizeof(path), "%s/v1/effect-surveys?limit=1000&cursor=%s", url,
+		         next);
 		resp_free(r);
 	}
 	return all;
@@ -113,7 +82,7 @@ static void assert_mirror_equals_server(const char *url, const char *dir)
 	}
 	closedir(d);
 	cr_assert_eq(files, json_object_size(want), "mirror %zu files, server %zu records", files,
-		     json_object_size(want));
+	             json_object_size(want));
 	json_decref(want);
 }
 
@@ -121,18 +90,18 @@ static char *put_survey(const char *url, const char *id, int year)
 {
 	char path[512], body[256];
 	snprintf(path, sizeof(path), "%s/v1/effect-surveys/%s", url, id);
-	snprintf(body, sizeof(body),
-		 "{\"year\":%d,\"district\":\"110109\",\"scope\":\"同步测试\"}", year);
+	snprintf(body, sizeof(body), "{\"year\":%d,\"district\":\"110109\",\"scope\":\"同步测试\"}",
+	         year);
 	struct resp *r = call_url("PUT", path, key_of("agriculture"), body, NULL);
 	cr_assert(r->status == 200 || r->status == 201, "%s", r->body);
 	resp_free(r);
 	return strdup(path);
 }
 
-Test(sync, second_run_fetches_only_what_changed, .timeout = 120, .fini = stop)
+Test(sync, second_run_fetches_only_what_changed, .timeout = 120, .fini = server_kill)
 {
 	char url[128], dir[] = "/tmp/soilshare-sync-test.XXXXXX";
-	start(url, sizeof(url));
+	server_spawn(url, sizeof(url), NULL);
 	cr_assert_not_null(mkdtemp(dir));
 	char mirror[256], out[256];
 	snprintf(mirror, sizeof(mirror), "%s/mirror", dir);
@@ -152,7 +121,7 @@ Test(sync, second_run_fetches_only_what_changed, .timeout = 120, .fini = stop)
 
 	cr_assert_eq(sync_run(url, mirror, out, sizeof(out)), 0, "second run: %s", out);
 	cr_assert_str_eq(out, "soilshare-sync: 2 upserts, 1 deletes, cursor saved",
-			 "the second run applies just the three changes");
+	                 "the second run applies just the three changes: %s", out);
 	assert_mirror_equals_server(url, mirror);
 
 	cr_assert_eq(sync_run(url, mirror, out, sizeof(out)), 0);

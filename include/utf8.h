@@ -1,0 +1,11 @@
+/* UTF-8 decoding for validating untrusted text. Pure. */
+#ifndef SOILSHARE_UTF8_H
+#define SOILSHARE_UTF8_H
+
+#include <stddef.h>
+
+/* Decodes the code point at `s` (`n` bytes left) into *cp; returns its length in bytes, or 0
+ * when the bytes there are not valid UTF-8 (overlong, surrogate, beyond U+10FFFF, cut off). */
+size_t utf8_next(const unsigned char *s, size_t n, unsigned *cp);
+
+#endif

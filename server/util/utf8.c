@@ -1,0 +1,29 @@
+/* UTF-8 decoding for validating untrusted text. */
+#include "utf8.h"
+
+size_t utf8_next(const unsigned char *s, size_t n, unsigned *cp)
+{
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	size_t len = (s[0] & 0xE0) == 0xC0   ? 2
+	             : (s[0] & 0xF0) == 0xE0 ? 3
+	             : (s[0] & 0xF8) == 0xF0 ? 4
+	                                     : 0;
+	if (len == 0 || len > n)
+		return 0;
+	unsigned v = s[0] & (0x7F >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = v << 6 | (s[i] & 0x3F);
+	}
+	static const unsigned min[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (v < min[len] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return len;
+}
