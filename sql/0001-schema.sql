@@ -111,9 +111,10 @@ CREATE TABLE api_keys (
 	CHECK ((agency = 'district') = (district IS NOT NULL))
 );
 
--- RFC 3339 UTC text of a timestamp, microsecond precision.
+-- RFC 3339 UTC text of a timestamp, microsecond precision. These small SQL functions are
+-- STABLE like to_char inside them, so that PostgreSQL inlines them into each query.
 CREATE FUNCTION rfc3339(t timestamptz) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL SAFE
 AS $$ SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') $$;
 
 -- GB 36600 land class of a GB 50137 code: the class of its longest listed prefix.
@@ -128,7 +129,7 @@ $$;
 -- The record as served: the publisher's fields, derived fields and server-owned fields.
 CREATE FUNCTION record_doc(data jsonb, publisher text, version integer, created_at timestamptz,
 			   updated_at timestamptz) RETURNS jsonb
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
 	SELECT data || jsonb_build_object('publisher', publisher, 'version', version,
 		'created_at', rfc3339(created_at), 'updated_at', rfc3339(updated_at))
@@ -137,7 +138,7 @@ $$;
 -- A change's record as served: the data with its server-owned fields at that version.
 -- Findings are logged whole.
 CREATE FUNCTION change_record(c changes) RETURNS jsonb
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
 	SELECT CASE WHEN c.record IS NULL OR c.dataset = 'findings' THEN c.record
 		ELSE record_doc(c.record, c.publisher, c.version, c.record_created_at, c.changed_at) END

@@ -59,7 +59,7 @@ AS $$ SELECT coalesce(array_agg((r ->> 'dataset') || '/' || (r ->> 'id')), '{}')
 	FROM jsonb_array_elements(records) r $$;
 
 CREATE FUNCTION finding_doc(f findings) RETURNS jsonb
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
 	SELECT jsonb_build_object('id', f.id, 'rule', f.rule, 'severity', f.severity,
 		'status', f.status, 'message_zh', f.message_zh, 'message_en', f.message_en,
