@@ -11,8 +11,8 @@ static char *body;
 static size_t body_len;
 
 static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url,
-			      const char *method, const char *version, const char *data,
-			      size_t *size, void **state)
+                              const char *method, const char *version, const char *data,
+                              size_t *size, void **state)
 {
 	(void)cls;
 	(void)url;
@@ -26,7 +26,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 	}
 	*size = 0;
 	struct MHD_Response *r =
-		MHD_create_response_from_buffer(body_len, body, MHD_RESPMEM_PERSISTENT);
+	    MHD_create_response_from_buffer(body_len, body, MHD_RESPMEM_PERSISTENT);
 	MHD_add_response_header(r, "Content-Type", "application/json");
 	enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_OK, r);
 	MHD_destroy_response(r);
@@ -50,9 +50,9 @@ int main(int argc, char **argv)
 		return 1;
 	fclose(f);
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC, (uint16_t)atoi(argv[1]), NULL, NULL,
-		answer, NULL, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)atoi(argv[2]),
-		MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC, (uint16_t)atoi(argv[1]), NULL, NULL,
+	    answer, NULL, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)atoi(argv[2]),
+	    MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
 	if (!d)
 		return 1;
 	sigset_t set;

@@ -43,13 +43,14 @@ int main(int argc, char **argv)
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
 	int pages = 0;
 	for (;;) {
-		snprintf(url, sizeof(url), "%s/v1/changes?limit=1000&datasets=%s%s%s", argv[1], argv[3],
-			 cursor[0] ? "&cursor=" : "", cursor);
+		snprintf(url, sizeof(url), "%s/v1/changes?limit=1000&datasets=%s%s%s", argv[1],
+		         argv[3], cursor[0] ? "&cursor=" : "", cursor);
 		curl_easy_setopt(c, CURLOPT_URL, url);
 		b.n = 0;
 		long status = 0;
 		if (curl_easy_perform(c) != CURLE_OK ||
-		    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status != 200) {
+		    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK ||
+		    status != 200) {
 			fprintf(stderr, "pull: request failed (HTTP %ld)\n", status);
 			return 1;
 		}

@@ -1,7 +1,7 @@
 /* CSV (RFC 4180) in and out for dataset records, on libcsv. Pure: no I/O. */
 #include "csvio.h"
-#include "utf8.h"
 #include "jsonutil.h"
+#include "utf8.h"
 
 #include <csv.h>
 #include <errno.h>
