@@ -214,6 +214,21 @@ BEGIN
 END
 $$;
 
+-- The agencies that must act on a finding: the triggering record's publisher and ecology.
+CREATE FUNCTION with_ecology(publisher text) RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT to_jsonb(ARRAY(SELECT DISTINCT a FROM unnest(ARRAY[publisher, 'ecology']) a ORDER BY a)) $$;
+
+-- The records a sample finding cites: the sample and the plot or farmland unit it names.
+CREATE FUNCTION sample_records(id text, data jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT jsonb_build_array(jsonb_build_object('dataset', 'soil-samples', 'id', id),
+		CASE WHEN data ? 'plot_id'
+		     THEN jsonb_build_object('dataset', 'plots', 'id', data ->> 'plot_id')
+		     ELSE jsonb_build_object('dataset', 'farmland-units', 'id', data ->> 'farmland_unit_id') END)
+$$;
+
 -- The rules. Each check_sql sees $1 (trigger dataset) and $2 (candidate ids).
 INSERT INTO rules (rule, severity, trigger_datasets, plan_tasks, title_zh, title_en, check_sql) VALUES
 ('sensitive-use-before-clearance', 'high',
@@ -223,7 +238,7 @@ INSERT INTO rules (rule, severity, trigger_datasets, plan_tasks, title_zh, title
  SELECT t.id AS trigger_id, t.district, p.id AS plot_id,
 	jsonb_build_array(jsonb_build_object('dataset', $1, 'id', t.id),
 			  jsonb_build_object('dataset', 'plots', 'id', p.id)) AS records,
-	to_jsonb(ARRAY(SELECT DISTINCT a FROM unnest(ARRAY[t.publisher, 'ecology']) a ORDER BY a))
+	with_ecology(t.publisher)
 		AS agencies,
 	format('%s %s 将地块 %s 规划为第一类用地（%s），但该地块状态为 %s，尚未完成调查评估。',
 	       CASE $1 WHEN 'land-use-changes' THEN '用途变更' WHEN 'planning-permits' THEN '规划许可'
@@ -322,10 +337,8 @@ INSERT INTO rules (rule, severity, trigger_datasets, plan_tasks, title_zh, title
  '样品超过筛选值', 'Sample above the screening value',
  $q$
  SELECT t.id AS trigger_id, t.district, t.data ->> 'plot_id' AS plot_id,
-	jsonb_build_array(jsonb_build_object('dataset', $1, 'id', t.id)) ||
-	CASE WHEN t.data ? 'plot_id' THEN jsonb_build_array(jsonb_build_object('dataset', 'plots', 'id', t.data ->> 'plot_id'))
-	     ELSE jsonb_build_array(jsonb_build_object('dataset', 'farmland-units', 'id', t.data ->> 'farmland_unit_id')) END AS records,
-	to_jsonb(ARRAY(SELECT DISTINCT a FROM unnest(ARRAY[t.publisher, 'ecology']) a ORDER BY a)) AS agencies,
+	sample_records(t.id, t.data) AS records,
+	with_ecology(t.publisher) AS agencies,
 	format('样品 %s 超过筛选值：%s。', t.id, (SELECT string_agg(format('%s %s%s（筛选值 %s）',
 	       e ->> 'pollutant', e ->> 'value', e ->> 'unit', e ->> 'limit'), '，')
 	       FROM jsonb_array_elements(t.data -> 'exceedances') e)) AS message_zh,
@@ -341,10 +354,8 @@ INSERT INTO rules (rule, severity, trigger_datasets, plan_tasks, title_zh, title
  '样品超过管制值', 'Sample above the intervention value',
  $q$
  SELECT t.id AS trigger_id, t.district, t.data ->> 'plot_id' AS plot_id,
-	jsonb_build_array(jsonb_build_object('dataset', $1, 'id', t.id)) ||
-	CASE WHEN t.data ? 'plot_id' THEN jsonb_build_array(jsonb_build_object('dataset', 'plots', 'id', t.data ->> 'plot_id'))
-	     ELSE jsonb_build_array(jsonb_build_object('dataset', 'farmland-units', 'id', t.data ->> 'farmland_unit_id')) END AS records,
-	to_jsonb(ARRAY(SELECT DISTINCT a FROM unnest(ARRAY[t.publisher, 'ecology']) a ORDER BY a)) AS agencies,
+	sample_records(t.id, t.data) AS records,
+	with_ecology(t.publisher) AS agencies,
 	format('样品 %s 超过管制值：%s。', t.id, (SELECT string_agg(format('%s %s%s（管制值 %s）',
 	       e ->> 'pollutant', e ->> 'value', e ->> 'unit', e ->> 'limit'), '，')
 	       FROM jsonb_array_elements(t.data -> 'exceedances') e
@@ -368,7 +379,7 @@ INSERT INTO rules (rule, severity, trigger_datasets, plan_tasks, title_zh, title
 	    AND CASE u.data ->> 'class' WHEN 'priority_protection'
 		     THEN jsonb_array_length(s.data -> 'exceedances') > 0
 		     ELSE s.data -> 'exceedances' @> '[{"level": "intervention"}]' END) AS records,
-	to_jsonb(ARRAY(SELECT DISTINCT a FROM unnest(ARRAY[u.publisher, 'ecology']) a ORDER BY a)) AS agencies,
+	with_ecology(u.publisher) AS agencies,
 	CASE u.data ->> 'class' WHEN 'priority_protection'
 	     THEN format('优先保护类农用地 %s 有样品超过风险筛选值，应重新评估类别。', u.id)
 	     ELSE format('%s农用地 %s 有样品超过风险管制值，应划为严格管控类。',

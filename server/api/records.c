@@ -527,34 +527,33 @@ void handle_patch(struct request *req)
 /* Records of other datasets that name this one; 409 lists them. */
 static int refuse_if_linked(struct request *req, const struct dataset *ds)
 {
-	json_t *found = json_array();
-	for (size_t d = 0; d < datasets_count; d++) {
+	/* One query per link field name: every dataset's plot_id is the same column. */
+	json_t *found = json_array(), *fields = json_object();
+	for (size_t d = 0; d < datasets_count; d++)
 		for (size_t i = 0; i < datasets[d]->n_fields; i++) {
 			const struct field *f = &datasets[d]->fields[i];
-			if (!f->links_to || strcmp(f->links_to, ds->name) != 0)
-				continue;
-			const char *params[] = {req->match.id, f->name};
-			PGresult *res = db_exec("rec_links", 2, params);
-			if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
-				json_decref(found);
-				problem_db(req, res);
-				return -1;
-			}
-			for (int r = 0; r < PQntuples(res); r++) {
-				json_t *item =
-				    json_pack("{s:s, s:s}", "dataset", PQgetvalue(res, r, 0), "id",
-				              PQgetvalue(res, r, 1));
-				bool dup = false;
-				for (size_t k = 0; k < json_array_size(found) && !dup; k++)
-					dup = json_equal(json_array_get(found, k), item);
-				if (dup)
-					json_decref(item);
-				else
-					json_array_append_new(found, item);
-			}
-			PQclear(res);
+			if (f->links_to && strcmp(f->links_to, ds->name) == 0)
+				json_object_set_new(fields, f->name, json_true());
 		}
+	const char *name;
+	json_t *unused;
+	json_object_foreach(fields, name, unused)
+	{
+		const char *params[] = {req->match.id, name};
+		PGresult *res = db_exec("rec_links", 2, params);
+		if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+			json_decref(fields);
+			json_decref(found);
+			problem_db(req, res);
+			return -1;
+		}
+		for (int r = 0; r < PQntuples(res); r++)
+			json_array_append_new(found, json_pack("{s:s, s:s}", "dataset",
+			                                       PQgetvalue(res, r, 0), "id",
+			                                       PQgetvalue(res, r, 1)));
+		PQclear(res);
 	}
+	json_decref(fields);
 	if (json_array_size(found) == 0) {
 		json_decref(found);
 		return 0;

@@ -185,3 +185,31 @@ Test(restart, long_poll_wakes_on_a_write, .timeout = 60, .fini = server_kill)
 	free(next);
 	free(start);
 }
+
+Test(restart, rate_limit_answers_429_with_retry_after, .timeout = 60, .fini = server_kill)
+{
+	char url[128], path[256];
+	server_spawn(url, sizeof(url),
+	             (const char *const[]){"--rate-limit", "1", "--rate-burst", "3", NULL});
+	snprintf(path, sizeof(path), "%s/v1/me", url);
+	const char *key = key_of("water");
+	for (int i = 0; i < 3; i++) {
+		struct resp *r = call_url("GET", path, key, NULL, NULL);
+		cr_assert_eq(r->status, 200, "request %d of the burst: %s", i + 1, r->body);
+		resp_free(r);
+	}
+	struct resp *r = call_url("GET", path, key, NULL, NULL);
+	assert_problem(r, 429, "/problems/rate-limited");
+	const char *after = resp_header(r, "Retry-After");
+	cr_assert(after && atoi(after) >= 1, "Retry-After in whole seconds: %s",
+	          after ? after : "-");
+	resp_free(r);
+	/* Another key has its own bucket. */
+	r = call_url("GET", path, key_of("ecology"), NULL, NULL);
+	cr_assert_eq(r->status, 200);
+	resp_free(r);
+	sleep(2);
+	r = call_url("GET", path, key, NULL, NULL);
+	cr_assert_eq(r->status, 200, "the bucket refills: %s", r->body);
+	resp_free(r);
+}
