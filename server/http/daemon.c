@@ -7,12 +7,12 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <uuid/uuid.h>
 
 #include "datasets.h"
 #include "db.h"
 #include "feed.h"
 #include "http.h"
+#include "ids.h"
 #include "metrics.h"
 
 struct metrics g_metrics;
@@ -65,9 +65,7 @@ static struct request *request_new(struct MHD_Connection *conn, const char *url,
 	if (rid && request_id_sane(rid)) {
 		snprintf(req->request_id, sizeof(req->request_id), "%s", rid);
 	} else {
-		uuid_t u;
-		uuid_generate_random(u);
-		uuid_unparse_lower(u, req->request_id);
+		request_id_new(req->request_id);
 	}
 	struct header_scan scan = {0};
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, scan_header, &scan);
