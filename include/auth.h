@@ -46,6 +46,10 @@ struct auth_config {
 	double cache_ttl_sec;
 };
 void auth_configure(const struct auth_config *cfg);
+/* Drops a key from the verified-key cache (it was revoked or changed), or every key
+ * (announcements may have been missed); the next request checks the database. */
+void auth_forget(const char *key_id);
+void auth_forget_all(void);
 /* Token bucket per key: true when the request may go on, else the seconds to wait. */
 bool auth_rate_allow(const char *key_id, double *retry_after);
 

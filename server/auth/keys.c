@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "cursor.h"
 #include "db.h"
+#include "ids.h"
 #include "metrics.h"
 #include "strbuf.h"
 
@@ -56,12 +57,13 @@ void api_key_hash(const char *key, char out[65])
 	sha256_init(&ctx);
 	sha256_update(&ctx, strlen(key), (const uint8_t *)key);
 	sha256_digest(&ctx, sizeof(digest), digest);
-	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-		snprintf(out + 2 * i, 3, "%02x", digest[i]);
+	hex_encode(digest, sizeof(digest), out);
 }
 
-/* The verified-key cache: a small open-addressing table under one mutex. Entries
- * live for cache_ttl seconds, so a revoked key stops working within that time. */
+/* The verified-key cache: a small direct-mapped table under one mutex. An entry is
+ * dropped when the database announces a change to its key (auth_forget), and lives at
+ * most cache_ttl seconds in any case, so a revoked key stops working within that time
+ * even if an announcement is missed. The token bucket outlives a dropped entry. */
 #define CACHE_SLOTS 1024
 
 struct cache_entry {
@@ -76,6 +78,8 @@ struct cache_entry {
 
 static struct cache_entry cache[CACHE_SLOTS];
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Counts auth_forget calls: a lookup that raced one is not cached. */
+static unsigned long forgotten;
 static struct auth_config auth_cfg = {.rate_per_sec = 100, .burst = 200, .cache_ttl_sec = 1.0};
 
 void auth_configure(const struct auth_config *cfg)
@@ -129,6 +133,7 @@ enum auth_result auth_verify(const char *authorization, struct identity *out)
 		atomic_fetch_add(&g_metrics.auth_cache_hits, 1);
 		return ok ? AUTH_OK : AUTH_INVALID;
 	}
+	unsigned long generation = forgotten;
 	pthread_mutex_unlock(&cache_lock);
 	atomic_fetch_add(&g_metrics.auth_cache_misses, 1);
 
@@ -155,7 +160,7 @@ enum auth_result auth_verify(const char *authorization, struct identity *out)
 	snprintf(e->key_id, sizeof(e->key_id), "%s", key_id);
 	memcpy(e->hash, hash, sizeof(e->hash));
 	e->who = who;
-	e->fetched_at = t;
+	e->fetched_at = generation == forgotten ? t : -1e9;
 	if (!same_key) {
 		e->tokens = auth_cfg.burst;
 		e->refilled_at = t;
@@ -163,6 +168,25 @@ enum auth_result auth_verify(const char *authorization, struct identity *out)
 	pthread_mutex_unlock(&cache_lock);
 	*out = who;
 	return AUTH_OK;
+}
+
+void auth_forget(const char *key_id)
+{
+	pthread_mutex_lock(&cache_lock);
+	struct cache_entry *e = &cache[slot_of(key_id)];
+	if (strcmp(e->key_id, key_id) == 0)
+		e->fetched_at = -1e9;
+	forgotten++;
+	pthread_mutex_unlock(&cache_lock);
+}
+
+void auth_forget_all(void)
+{
+	pthread_mutex_lock(&cache_lock);
+	for (size_t i = 0; i < CACHE_SLOTS; i++)
+		cache[i].fetched_at = -1e9;
+	forgotten++;
+	pthread_mutex_unlock(&cache_lock);
 }
 
 bool auth_rate_allow(const char *key_id, double *retry_after)
@@ -212,8 +236,7 @@ static int new_key(char *key, size_t size, char *key_id)
 	if (gnutls_rnd(GNUTLS_RND_KEY, id_bytes, sizeof(id_bytes)) < 0 ||
 	    gnutls_rnd(GNUTLS_RND_KEY, secret, sizeof(secret)) < 0)
 		return -1;
-	for (size_t i = 0; i < sizeof(id_bytes); i++)
-		snprintf(key_id + 2 * i, 3, "%02x", id_bytes[i]);
+	hex_encode(id_bytes, sizeof(id_bytes), key_id);
 	char s64[64];
 	if (base64url_encode(secret, sizeof(secret), s64, sizeof(s64)) != KEY_SECRET_LEN)
 		return -1;

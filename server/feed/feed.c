@@ -1,5 +1,6 @@
 /* The change feed thread: orders finished changes (feed_sequence), wakes long-polls on
- * NOTIFY, and sweeps idempotency keys past their time. Also the feed's query parsing. */
+ * NOTIFY, drops announced API keys from the key cache, and sweeps idempotency keys past
+ * their time. Also the feed's query parsing. */
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -12,6 +13,7 @@
 #include <libpq-fe.h>
 #include <microhttpd.h>
 
+#include "auth.h"
 #include "cursor.h"
 #include "datasets.h"
 #include "db.h"
@@ -237,13 +239,15 @@ static PGconn *listen_conn(void)
 	PGconn *c = db_connect(config.conninfo, err, sizeof(err));
 	if (!c)
 		return NULL;
-	PGresult *res = PQexec(c, "LISTEN soilshare_feed");
+	PGresult *res = PQexec(c, "LISTEN soilshare_feed; LISTEN soilshare_keys");
 	bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 	PQclear(res);
 	if (!ok) {
 		PQfinish(c);
 		return NULL;
 	}
+	/* Key announcements made while not listening are lost: check every key again. */
+	auth_forget_all();
 	return c;
 }
 
@@ -272,7 +276,10 @@ static void *feed_main(void *arg)
 		bool moved = false;
 		PGnotify *note;
 		while ((note = PQnotifies(c)) != NULL) {
-			moved = true;
+			if (strcmp(note->relname, "soilshare_keys") == 0)
+				auth_forget(note->extra);
+			else
+				moved = true;
 			PQfreemem(note);
 		}
 		wake(moved);

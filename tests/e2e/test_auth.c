@@ -76,6 +76,34 @@ Test(auth, revoked_key_stops_within_a_second)
 	free(key);
 }
 
+/* The database announces a revocation, so the key stops well before the cache's 1 s
+ * lifetime: it was verified (and cached) just before the revocation. */
+Test(auth, revoked_key_stops_when_announced)
+{
+	char *key = create_key("water", NULL, NULL);
+	struct resp *r = call("GET", "/v1/me", key, NULL, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	char key_id[16];
+	snprintf(key_id, sizeof(key_id), "%s",
+	         json_string_value(json_object_get(r->json, "key_id")));
+	resp_free(r);
+	r = call("GET", "/v1/me", key, NULL, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	cr_assert_eq(revoke_key(key_id), 0);
+	int status = 0;
+	for (int waited = 0; waited <= 600; waited += 20) {
+		r = call("GET", "/v1/me", key, NULL, NULL);
+		status = r->status;
+		resp_free(r);
+		if (status == 401)
+			break;
+		usleep(20 * 1000);
+	}
+	cr_assert_eq(status, 401, "the revoked key still worked 0.6 s after its revocation");
+	free(key);
+}
+
 Test(auth, expired_key_is_refused)
 {
 	char *key = create_key("water", NULL, "2020-01-01");
