@@ -24,19 +24,6 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return utf8_next(s, n, &cp);
 }
 
-static bool utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	while (n > 0) {
-		size_t l = utf8_len(p, n);
-		if (l == 0)
-			return false;
-		p += l;
-		n -= l;
-	}
-	return true;
-}
-
 /* Copies at most `max` characters of s into out for a message: invalid bytes and
  * control characters become '?', and "..." marks a cut. */
 static const char *excerpt(const char *s, size_t n, size_t max, char *out, size_t size)

@@ -1,6 +1,8 @@
 /* UTF-8 decoding for validating untrusted text. */
 #include "utf8.h"
 
+#include <string.h>
+
 size_t utf8_next(const unsigned char *s, size_t n, unsigned *cp)
 {
 	if (n == 0)
@@ -26,4 +28,28 @@ size_t utf8_next(const unsigned char *s, size_t n, unsigned *cp)
 		return 0;
 	*cp = v;
 	return len;
+}
+
+bool utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (n > 0) {
+		unsigned cp;
+		size_t l = utf8_next(p, n, &cp);
+		if (l == 0)
+			return false;
+		p += l;
+		n -= l;
+	}
+	return true;
+}
+
+int utf8_cut(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+	/* s[n] is the first byte left out: when it continues a character, leave that out too. */
+	if (s[n] != '\0')
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	return (int)n;
 }
