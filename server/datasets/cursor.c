@@ -1,5 +1,6 @@
 /* Keyset cursors: base64url of "c1:<filter hash hex>:<last id>". */
 #include "cursor.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -103,7 +104,8 @@ int cursor_decode(const char *cursor, uint32_t *filter_hash, char *last_id, size
 	}
 	const char *id = (const char *)plain + 12;
 	size_t idlen = (size_t)n - 12;
-	if (idlen == 0 || idlen >= size || memchr(id, '\0', idlen))
+	/* Ids are UTF-8 text: anything else was not made here, and PostgreSQL would refuse it. */
+	if (idlen == 0 || idlen >= size || memchr(id, '\0', idlen) || !utf8_valid(id, idlen))
 		return -1;
 	memcpy(last_id, id, idlen + 1);
 	*filter_hash = h;

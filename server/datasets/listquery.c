@@ -6,6 +6,7 @@
 
 #include "listquery.h"
 #include "strbuf.h"
+#include "utf8.h"
 
 bool rfc3339_valid(const char *s)
 {
@@ -80,6 +81,12 @@ static int split_values(const char *value, const char *name, const struct field 
 		char v[208];
 		memcpy(v, p, len);
 		v[len] = '\0';
+		/* PostgreSQL refuses text that is not UTF-8: a 400 here, not a 500 there. */
+		if (!utf8_valid(v, len)) {
+			snprintf(errbuf, size, "filter %s has a value that is not UTF-8 text",
+			         name);
+			return -1;
+		}
 		for (const char *c = v; *c; c++)
 			if ((unsigned char)*c < 0x20 || *c == '"' || *c == '\\' || *c == '{' ||
 			    *c == '}') {
@@ -99,8 +106,8 @@ static int split_values(const char *value, const char *name, const struct field 
 				for (const char *const *e = f->values; *e; e++)
 					strbuf_addf(&allowed, "%s%s", e == f->values ? "" : ", ",
 					            *e);
-				snprintf(errbuf, size, "filter %s: \"%.60s\" is not one of: %s",
-				         name, v, allowed.buf);
+				snprintf(errbuf, size, "filter %s: \"%.*s\" is not one of: %s",
+				         name, utf8_cut(v, 60), v, allowed.buf);
 				strbuf_release(&allowed);
 				return -1;
 			}
@@ -110,21 +117,21 @@ static int split_values(const char *value, const char *name, const struct field 
 			long x = strtol(v, &end, 10);
 			if (*end || errno || x < (long)f->min || x > (long)f->max) {
 				snprintf(errbuf, size,
-				         "filter %s: \"%.60s\" is not an integer from %g to %g",
-				         name, v, f->min, f->max);
+				         "filter %s: \"%.*s\" is not an integer from %g to %g",
+				         name, utf8_cut(v, 60), v, f->min, f->max);
 				return -1;
 			}
 		} else if (f && f->type == FT_BOOLEAN && strcmp(v, "true") && strcmp(v, "false")) {
 			snprintf(errbuf, size, "filter %s takes true or false", name);
 			return -1;
 		} else if (f && f->type == FT_MONTH && !month_valid(v)) {
-			snprintf(errbuf, size, "filter %s: \"%.60s\" is not a month YYYY-MM", name,
-			         v);
+			snprintf(errbuf, size, "filter %s: \"%.*s\" is not a month YYYY-MM", name,
+			         utf8_cut(v, 60), v);
 			return -1;
 		} else if (f && f->type == FT_DISTRICT && ref && !refdata_district(ref, v)) {
 			snprintf(errbuf, size,
-			         "filter %s: \"%.60s\" is not a district code; see /v1/districts",
-			         name, v);
+			         "filter %s: \"%.*s\" is not a district code; see /v1/districts",
+			         name, utf8_cut(v, 60), v);
 			return -1;
 		}
 		if (count > 1)
@@ -161,9 +168,9 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 	for (size_t i = 1; i < n; i++)
 		if (strcmp(sorted[i].key, sorted[i - 1].key) == 0) {
 			snprintf(errbuf, size,
-			         "query parameter %.40s is repeated; give it once, with a "
+			         "query parameter %.*s is repeated; give it once, with a "
 			         "comma-separated list for several values",
-			         sorted[i].key);
+			         utf8_cut(sorted[i].key, 40), sorted[i].key);
 			return -1;
 		}
 
@@ -176,7 +183,8 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 	for (size_t i = 0; i < n; i++) {
 		const char *k = sorted[i].key, *v = sorted[i].value;
 		if (!v || !*v) {
-			snprintf(errbuf, size, "query parameter %.40s needs a value", k);
+			snprintf(errbuf, size, "query parameter %.*s needs a value",
+			         utf8_cut(k, 40), k);
 			goto fail;
 		}
 		if (strcmp(k, "limit") == 0) {
@@ -197,8 +205,8 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 		}
 		if (!ds) {
 			snprintf(errbuf, size,
-			         "unknown query parameter %.40s; this list takes limit and cursor",
-			         k);
+			         "unknown query parameter %.*s; this list takes limit and cursor",
+			         utf8_cut(k, 40), k);
 			goto fail;
 		}
 		struct strbuf one;
@@ -239,9 +247,9 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 					if (ds->derived[j].filter)
 						strbuf_addf(&names, ", %s", ds->derived[j].name);
 				snprintf(errbuf, size,
-				         "unknown query parameter %.40s; %s takes limit, cursor, "
+				         "unknown query parameter %.*s; %s takes limit, cursor, "
 				         "district, updated_since, publisher%s",
-				         k, ds->name, names.buf);
+				         utf8_cut(k, 40), k, ds->name, names.buf);
 				strbuf_release(&names);
 				strbuf_release(&one);
 				goto fail;

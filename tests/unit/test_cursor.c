@@ -278,3 +278,17 @@ Test(fnv1a32, known_values)
 	uint32_t h = fnv1a32("foo", 3, FNV1A32_INIT);
 	cr_assert_eq(fnv1a32("bar", 3, h), 0xbf9cf968u, "hashing can continue from a value");
 }
+
+Test(cursor, id_not_utf8_rejected)
+{
+	/* The service makes cursors from record ids, which are UTF-8; the id of a forged one
+	 * would reach PostgreSQL, which refuses other bytes (a 500 once). */
+	char enc[CURSOR_MAX], id[CURSOR_MAX];
+	uint32_t h;
+	encode_plain("c1:811c9dc5:\xff", enc, sizeof(enc));
+	cr_assert_eq(cursor_decode(enc, &h, id, sizeof(id)), -1, "byte 0xFF");
+	encode_plain("c1:811c9dc5:P-1\xe4\xba", enc, sizeof(enc));
+	cr_assert_eq(cursor_decode(enc, &h, id, sizeof(id)), -1, "a character cut short");
+	encode_plain("c1:811c9dc5:\xed\xa0\x80", enc, sizeof(enc));
+	cr_assert_eq(cursor_decode(enc, &h, id, sizeof(id)), -1, "a UTF-16 surrogate");
+}

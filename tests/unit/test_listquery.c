@@ -361,3 +361,40 @@ Test(rfc3339, offset_hour_range)
 	cr_assert_not(rfc3339_valid("2024-01-31T00:00:00+24:00"), "offset hour 24 is out of range");
 	cr_assert_not(rfc3339_valid("2024-01-31T00:00:00-99:00"), "offset hour 99 is out of range");
 }
+
+/* Whether s is UTF-8, by jansson's check. */
+static bool utf8_text(const char *s)
+{
+	json_t *j = json_string(s);
+	json_decref(j);
+	return j != NULL;
+}
+
+Test(list_query, filter_value_not_utf8_rejected)
+{
+	/* Filter values go to PostgreSQL, which refuses bytes that are not UTF-8: a 400 here,
+	 * not a 500 there. */
+	char err[512];
+	bad(ARGS({"publisher", "\xff"}), 1, err, sizeof(err));
+	cr_assert(strstr(err, "UTF-8"), "message: %s", err);
+	bad(ARGS({"current_use", "R2,M1\xe4\xba"}), 1, err, sizeof(err));
+	cr_assert(strstr(err, "UTF-8"), "message: %s", err);
+}
+
+Test(list_query, messages_cut_long_text_between_characters)
+{
+	/* 20 three-byte characters: a 40- or 60-byte cut would fall inside one, and a problem
+	 * body cannot carry the broken text (its detail went missing). */
+	char wide[61] = "", err[512];
+	for (int i = 0; i < 20; i++)
+		strcat(wide, "京");
+	bad(ARGS({wide, "1"}), 1, err, sizeof(err));
+	cr_assert(utf8_text(err), "the message is UTF-8: %s", err);
+	cr_assert(strstr(err, "京京京京京京京京京京京京京;"), "13 whole characters kept: %s", err);
+	char status[62] = "a";
+	strcat(status, wide);
+	bad(ARGS({"status", status}), 1, err, sizeof(err));
+	cr_assert(utf8_text(err), "the message is UTF-8: %s", err);
+	bad(ARGS({wide, NULL}), 1, err, sizeof(err));
+	cr_assert(utf8_text(err), "the message is UTF-8: %s", err);
+}
