@@ -1,5 +1,6 @@
 /* Route table matching: literal segments and {dataset}/{id} placeholders; 404 vs 405. */
 #include "router.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -46,10 +47,9 @@ void http_methods_format(unsigned mask, char *buf, size_t size)
 /* Splits `path` into segments copied into `storage`; returns the count or -1. */
 static int split(const char *path, char *storage, size_t size, const char **segs, int max)
 {
-	if (path[0] != '/')
-		return -1;
 	size_t len = strlen(path);
-	if (len >= size)
+	/* A path that is not UTF-8 names nothing here: every id is UTF-8 text. */
+	if (path[0] != '/' || len >= size || !utf8_valid(path, len))
 		return -1;
 	memcpy(storage, path + 1, len);
 	int n = 0;

@@ -235,3 +235,17 @@ Test(http_methods, parse_and_name)
 	cr_assert_eq(http_method_parse("TRACE"), HTTP_OTHER, "TRACE is not served");
 	cr_assert_str_eq(http_method_name(HTTP_OTHER), "OTHER", "name of HTTP_OTHER");
 }
+
+Test(router, path_not_utf8)
+{
+	/* Ids are UTF-8 text, and PostgreSQL refuses other bytes (a 500 once). */
+	struct route_match m;
+	cr_assert_eq(match(HTTP_GET, "/v1/plots/\xff", &m), ROUTE_NOT_FOUND, "byte 0xFF");
+	cr_assert_eq(m.allowed, 0, "no methods allowed");
+	cr_assert_eq(match(HTTP_PUT, "/v1/plots/\xe4\xba", &m), ROUTE_NOT_FOUND,
+	             "a character cut short");
+	cr_assert_eq(match(HTTP_GET, "/v1/plots/\xc0\xaf", &m), ROUTE_NOT_FOUND, "an overlong '/'");
+	cr_assert_eq(match(HTTP_GET, "/v1/plots/\xe4\xba\xac", &m), ROUTE_FOUND,
+	             "a whole character is fine");
+	cr_assert_str_eq(m.id, "\xe4\xba\xac", "id captured");
+}
