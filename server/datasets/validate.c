@@ -14,6 +14,18 @@
 #define BEIJING_LAT_MAX 41.1
 #define MAX_VERTICES    100000
 
+/* After snprintf cut `s`: drops the last character when the cut split it in two, so that
+ * the text stays UTF-8 (a problem body cannot carry anything else). */
+static void drop_split_character(char *s)
+{
+	size_t n = strlen(s), i = n;
+	while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+		i--;
+	unsigned cp;
+	if (i > 0 && utf8_next((const unsigned char *)s + i - 1, n - i + 1, &cp) == 0)
+		s[i - 1] = '\0';
+}
+
 void verrors_add(struct verrors *e, const char *pointer, const char *fmt, ...)
 {
 	if (e->n == sizeof(e->items) / sizeof(e->items[0])) {
@@ -21,11 +33,14 @@ void verrors_add(struct verrors *e, const char *pointer, const char *fmt, ...)
 		return;
 	}
 	struct verror *v = &e->items[e->n++];
-	snprintf(v->pointer, sizeof(v->pointer), "%s", pointer);
+	if ((size_t)snprintf(v->pointer, sizeof(v->pointer), "%s", pointer) >= sizeof(v->pointer))
+		drop_split_character(v->pointer);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(v->message, sizeof(v->message), fmt, ap);
+	int n = vsnprintf(v->message, sizeof(v->message), fmt, ap);
 	va_end(ap);
+	if (n >= 0 && (size_t)n >= sizeof(v->message))
+		drop_split_character(v->message);
 }
 
 static bool key_char(unsigned c)
@@ -189,8 +204,8 @@ const char *geojson_check(json_t *g, bool point, char *buf, size_t size)
 	{
 		if (strcmp(key, "type") != 0 && strcmp(key, "coordinates") != 0 &&
 		    strcmp(key, "bbox") != 0) {
-			snprintf(buf, size, "unexpected member \"%.40s\" in a GeoJSON geometry",
-			         key);
+			snprintf(buf, size, "unexpected member \"%.*s\" in a GeoJSON geometry",
+			         utf8_cut(key, 40), key);
 			return buf;
 		}
 	}
@@ -252,6 +267,14 @@ static void pointer_token(const char *s, char *out, size_t size)
 		}
 	}
 	out[o] = '\0';
+}
+
+/* `ptr` and then the member `key` as a reference token, shortened when long. */
+static void member_pointer(const char *ptr, const char *key, char *out, size_t size)
+{
+	char ex[48], token[100];
+	pointer_token(excerpt(key, ex, sizeof(ex)), token, sizeof(token));
+	snprintf(out, size, "%.58s/%s", ptr, token);
 }
 
 static size_t utf8_chars(const char *s)
@@ -380,7 +403,7 @@ static void check_results(const struct field *f, const struct refdata *ref, json
 		{
 			if (strcmp(key, "pollutant") && strcmp(key, "value") &&
 			    strcmp(key, "unit")) {
-				snprintf(mp, sizeof(mp), "%.120s/%.40s", ip, key);
+				member_pointer(ip, key, mp, sizeof(mp));
 				verrors_add(errs, mp,
 				            "unknown member; a result has pollutant, value "
 				            "and unit");
@@ -528,7 +551,7 @@ static void check_field(const struct field *f, const struct refdata *ref, json_t
 		json_object_foreach(v, key, d)
 		{
 			char kp[160];
-			snprintf(kp, sizeof(kp), "%.100s/%.50s", ptr, key);
+			member_pointer(ptr, key, kp, sizeof(kp));
 			bool known = false;
 			for (const char *const *k = f->values; *k; k++)
 				known = known || strcmp(*k, key) == 0;

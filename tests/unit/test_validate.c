@@ -839,6 +839,54 @@ Test(record_validate, obligations_unknown_key_and_bad_date)
 	    "91110000100000000R", "", "/location");
 }
 
+/* Whether s is UTF-8, by jansson's check. */
+static bool utf8_text(const char *s)
+{
+	json_t *j = json_string(s);
+	json_decref(j);
+	return j != NULL;
+}
+
+#define WIDE20 "京京京京京京京京京京京京京京京京京京京京" /* 60 bytes */
+
+Test(record_validate, member_pointers_escaped)
+{
+	/* Members of obligations and of a result are named as unknown fields are (RFC 6901). */
+	expect_error("supervised-units",
+	             "{\"name\":\"x\",\"industry_code\":\"C2614\",\"district\":\"110108\","
+	             "\"listed_year\":2023,\"obligations\":{\"a/b~c\":null}}",
+	             "91110000100000000R", "", "/obligations/a~1b~0c");
+	expect_error("soil-samples",
+	             "{\"plot_id\":\"a\",\"district\":\"110108\",\"sampled_on\":\"2024-01-01\","
+	             "\"results\":[{\"pollutant\":\"Cd\",\"value\":1,\"unit\":\"mg/kg\","
+	             "\"x/y\":1}]}",
+	             "S-1", "", "/results/0/x~1y");
+}
+
+Test(record_validate, long_member_names_cut_between_characters)
+{
+	/* A cut inside a character made the pointer or message invalid UTF-8, and the 422
+	 * body then listed no error at all. */
+	struct verror e =
+	    expect_error("supervised-units",
+	                 "{\"name\":\"x\",\"industry_code\":\"C2614\",\"district\":\"110108\","
+	                 "\"listed_year\":2023,\"obligations\":{\"" WIDE20 "\":null}}",
+	                 "91110000100000000R", "", "/obligations/京京京京京京京京京京京京京京...");
+	cr_assert(utf8_text(e.message), "message is UTF-8");
+	e = expect_error("soil-samples",
+	                 "{\"plot_id\":\"a\",\"district\":\"110108\",\"sampled_on\":"
+	                 "\"2024-01-01\",\"results\":[{\"pollutant\":\"Cd\",\"value\":1,"
+	                 "\"unit\":\"mg/kg\",\"" WIDE20 "\":1}]}",
+	                 "S-1", "", "/results/0/京京京京京京京京京京京京京京...");
+	e = expect_error("plots",
+	                 "{\"name\":\"x\",\"district\":\"110108\",\"status\":\"listed\","
+	                 "\"geometry\":{\"" WIDE20 "\":1}}",
+	                 "P-1", "", "/geometry");
+	cr_assert(utf8_text(e.message), "message is UTF-8: %s", e.message);
+	cr_assert(strstr(e.message, "\"京京京京京京京京京京京京京\""), "13 whole characters: %s",
+	          e.message);
+}
+
 /* ---------------------------------------------------------------- record_validate:
  * land-use-changes */
 
@@ -891,4 +939,21 @@ Test(verrors, capacity_counts_dropped)
 	cr_assert_eq(errs.n, 64, "64 errors kept, got %zu", errs.n);
 	cr_assert_eq(errs.dropped, 6, "6 errors dropped, got %zu", errs.dropped);
 	cr_assert_str_eq(errs.items[63].message, "error 63", "last kept message");
+}
+
+Test(verrors, cut_text_stays_utf8)
+{
+	/* A pointer or message longer than its buffer loses the character the cut splits:
+	 * records.c quotes ids of up to 192 bytes in messages of 256. */
+	struct verrors errs = {0};
+	char wide[301] = "";
+	for (int i = 0; i < 5; i++)
+		strcat(wide, WIDE20);
+	verrors_add(&errs, wide, "x%s", wide);
+	cr_assert(utf8_text(errs.items[0].pointer), "pointer is UTF-8");
+	cr_assert_eq(strlen(errs.items[0].pointer), 126, "42 whole characters of 127 bytes");
+	cr_assert(utf8_text(errs.items[0].message), "message is UTF-8");
+	cr_assert_eq(strlen(errs.items[0].message), 253, "x and 84 whole characters of 255 bytes");
+	verrors_add(&errs, "/a", "%s", "ab");
+	cr_assert_str_eq(errs.items[1].message, "ab", "text that fits is kept whole");
 }
