@@ -25,7 +25,7 @@
 	"     WHERE NOT coalesce(f.v ? (r.data ->> f.k), false))) "                                \
 	"ORDER BY r.id LIMIT $7"
 
-#define DOC "record_doc(r.data, r.publisher, r.version, r.created_at, r.updated_at)::text"
+#define DOC "record_json(r.data, r.publisher, r.version, r.created_at, r.updated_at)"
 
 static const char sql_get[] = "SELECT " DOC ", r.version FROM records r "
                               "WHERE r.dataset = $1 AND r.id = $2 AND r.deleted_at IS NULL";
