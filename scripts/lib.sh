@@ -6,6 +6,8 @@ RUNTIME_PACKAGES="libmicrohttpd12 libjansson4 libpq5 libcsv3 postgresql-15 postg
 BUILD_PACKAGES="gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libpq-dev nettle-dev
   libgnutls28-dev uuid-dev libcsv-dev"
 TEST_PACKAGES="libcriterion-dev libcurl4-gnutls-dev"
+# clang with its runtimes: libFuzzer and the sanitizers for -fsanitize=fuzzer (scripts/fuzz).
+FUZZ_PACKAGES="clang libclang-rt-dev"
 
 log() { printf '%s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
