@@ -1,10 +1,14 @@
 /* The libmicrohttpd daemon: request contexts, body reading, limits and dispatch. */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -321,10 +325,53 @@ static char *read_file(const char *path)
 	return buf;
 }
 
+/* The listening socket is the server's own: one thread accepts and hands each
+ * connection to MHD, which gives it to the worker its descriptor number picks, so
+ * connections spread evenly over the workers. When every worker watches a shared
+ * socket, the first to wake accepts up to ten at a time: a burst of 64 connections
+ * landed on three of eight workers, and each waited for the others' queries. */
+static int listen_fd = -1;
+static pthread_t acceptor;
+static atomic_bool accepting;
+
+static void *accept_main(void *arg)
+{
+	struct MHD_Daemon *d = arg;
+	while (atomic_load(&accepting)) {
+		struct sockaddr_storage sa;
+		socklen_t len = sizeof(sa);
+		int fd = accept4(listen_fd, (struct sockaddr *)&sa, &len, SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (!atomic_load(&accepting) || errno == EINVAL || errno == EBADF)
+				break;
+			if (errno != EINTR && errno != ECONNABORTED && errno != EAGAIN)
+				usleep(10 * 1000); /* out of descriptors or memory: let some go */
+			continue;
+		}
+		/* MHD closes the socket itself when it cannot take it (limits, memory). */
+		MHD_add_connection(d, fd, (struct sockaddr *)&sa, len);
+	}
+	return NULL;
+}
+
+static int listen_on(const struct sockaddr_in *addr)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	int on = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (bind(fd, (const struct sockaddr *)addr, sizeof(*addr)) < 0 || listen(fd, 1024) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 struct MHD_Daemon *http_start(const struct config *cfg, char *errbuf, size_t size)
 {
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
-	                 MHD_ALLOW_SUSPEND_RESUME;
+	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET;
 	static char *cert, *key;
 	if (cfg->tls_cert) {
 		cert = read_file(cfg->tls_cert);
@@ -340,31 +387,51 @@ struct MHD_Daemon *http_start(const struct config *cfg, char *errbuf, size_t siz
 		snprintf(errbuf, size, "--bind takes an IPv4 address, not \"%s\"", cfg->bind);
 		return NULL;
 	}
+	listen_fd = listen_on(&addr);
+	if (listen_fd < 0) {
+		snprintf(errbuf, size, "cannot listen on %s:%d (in use, or not permitted)",
+		         cfg->bind, cfg->port);
+		return NULL;
+	}
 	struct MHD_OptionItem tls_opts[] = {
 	    {MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
 	    {MHD_OPTION_HTTPS_MEM_KEY, 0, key},
 	    {MHD_OPTION_END, 0, NULL},
 	};
 	struct MHD_Daemon *d = MHD_start_daemon(
-	    flags, (uint16_t)cfg->port, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER,
-	    log_mhd, NULL, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE,
-	    (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->per_ip_connections,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->idle_timeout_sec,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_POOL, MHD_OPTION_NOTIFY_COMPLETED,
-	    on_completed, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_ARRAY,
+	    flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned)cfg->per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)cfg->idle_timeout_sec, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_POOL,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_ARRAY,
 	    cfg->tls_cert ? tls_opts : &tls_opts[2], MHD_OPTION_END);
-	if (!d)
-		snprintf(errbuf, size, "cannot listen on %s:%d (in use, or not permitted)",
-		         cfg->bind, cfg->port);
+	if (!d) {
+		snprintf(errbuf, size, "cannot start the HTTP server on %s:%d", cfg->bind,
+		         cfg->port);
+		close(listen_fd);
+		listen_fd = -1;
+		return NULL;
+	}
+	atomic_store(&accepting, true);
+	if (pthread_create(&acceptor, NULL, accept_main, d) != 0) {
+		snprintf(errbuf, size, "cannot start the thread that accepts connections");
+		MHD_stop_daemon(d);
+		close(listen_fd);
+		listen_fd = -1;
+		return NULL;
+	}
 	return d;
 }
 
 void http_stop(struct MHD_Daemon *d, int drain_sec)
 {
-	MHD_socket fd = MHD_quiesce_daemon(d);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+	/* Stop accepting: shutdown() wakes the acceptor out of accept(). */
+	atomic_store(&accepting, false);
+	shutdown(listen_fd, SHUT_RDWR);
+	pthread_join(acceptor, NULL);
+	close(listen_fd);
+	listen_fd = -1;
 	/* Long-polls answer now; suspended connections must not outlive the daemon. */
 	feed_stop();
 	for (int i = 0; i < drain_sec * 20 && atomic_load(&g_metrics.in_flight) > 0; i++)
