@@ -7,7 +7,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       gcc libc6-dev make cmake pkg-config \
       libmicrohttpd-dev libjansson-dev libpq-dev \
-      nettle-dev libgnutls28-dev uuid-dev libcsv-dev \
+      nettle-dev libgnutls28-dev libcsv-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Only what the build reads; sql/ and the OpenAPI file are embedded.
@@ -25,7 +25,7 @@ RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTS=OFF \
 FROM debian:12-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libmicrohttpd12 libjansson4 libpq5 libnettle8 libgnutls30 libuuid1 libcsv3 \
+      libmicrohttpd12 libjansson4 libpq5 libnettle8 libgnutls30 libcsv3 \
       ca-certificates curl \
  && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --user-group \

@@ -4,7 +4,7 @@
 PGBIN=/usr/lib/postgresql/15/bin
 RUNTIME_PACKAGES="libmicrohttpd12 libjansson4 libpq5 libcsv3 postgresql-15 postgresql-15-postgis-3 curl jq"
 BUILD_PACKAGES="gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libpq-dev nettle-dev
-  libgnutls28-dev uuid-dev libcsv-dev"
+  libgnutls28-dev libcsv-dev"
 TEST_PACKAGES="libcriterion-dev libcurl4-gnutls-dev"
 # clang with its runtimes: libFuzzer and the sanitizers for -fsanitize=fuzzer (scripts/fuzz).
 FUZZ_PACKAGES="clang libclang-rt-dev"
