@@ -1,7 +1,6 @@
 /* libFuzzer target: the change feed's query (feed_query_parse) and its cursors. The input
  * is a query string, split and percent-decoded as libmicrohttpd does; its first 16 bytes
  * also make a position and a time to encode as a cursor. */
-#include <inttypes.h>
 #include <string.h>
 
 #include "datasets.h"

@@ -2,9 +2,9 @@
  *
  * The input's first line is "<dataset> [<path id>]": with a path id (UTF-8, as the router
  * lets through) the body is checked as a PUT or PATCH to that id, without one as record 0 of
- * a bulk write. Another name stands
- * for one of the datasets all the same. The rest is the body; when it holds a NUL byte, the
- * part before is the stored record and the part after a merge patch for it. */
+ * a bulk write. Another name stands for one of the datasets all the same. The rest is the
+ * body; when it holds a NUL byte, the part before is the stored record and the part after a
+ * merge patch for it. */
 #include <string.h>
 
 #include "cursor.h"
