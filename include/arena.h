@@ -18,7 +18,8 @@ void *arena_alloc(struct arena *a, size_t n);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 __attribute__((format(printf, 2, 3))) char *arena_printf(struct arena *a, const char *fmt, ...);
-char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
+__attribute__((format(printf, 2, 0))) char *arena_vprintf(struct arena *a, const char *fmt,
+                                                          va_list ap);
 void arena_release(struct arena *a);
 
 #endif

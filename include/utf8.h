@@ -16,4 +16,8 @@ bool utf8_valid(const char *s, size_t n);
  * "%.*s" that quotes untrusted text in a message. */
 int utf8_cut(const char *s, size_t max);
 
+/* Copies `s` to `out` (`size` bytes with the NUL) as UTF-8: each byte that begins no
+ * valid character becomes U+FFFD, and a character that would not fit is left out. */
+void utf8_sanitize(const char *s, char *out, size_t size);
+
 #endif

@@ -13,6 +13,7 @@
 #include "lifecycle.h"
 #include "listquery.h"
 #include "strbuf.h"
+#include "utf8.h"
 
 /* The common filters of a list over `records r` (list_serve's parameters $3 to $7): any-of
  * districts, updated since, any-of publishers, the dataset's field filters as a JSON object
@@ -328,8 +329,8 @@ static int links_exist(struct request *req, const struct dataset *ds, json_t *da
 		snprintf(ptr, sizeof(ptr), "/%s", f->name);
 		if (PQntuples(res) == 0)
 			verrors_add(&errs, ptr,
-			            "%s has no record \"%s\"; publish it first or leave %s out",
-			            f->links_to, target, f->name);
+			            "%s has no record \"%.*s\"; publish it first or leave %s out",
+			            f->links_to, utf8_cut(target, 80), target, f->name);
 		PQclear(res);
 	}
 	if (errs.n) {
@@ -967,8 +968,8 @@ static int bulk_check_stored(struct bulk *b)
 			if (t && !json_object_get(found, t))
 				bulk_errorf(
 				    b, i, fd->name,
-				    "%s has no record \"%s\"; publish it first or leave %s out",
-				    fd->links_to, t, fd->name);
+				    "%s has no record \"%.*s\"; publish it first or leave %s out",
+				    fd->links_to, utf8_cut(t, 80), t, fd->name);
 		}
 		json_decref(found);
 	}

@@ -20,6 +20,7 @@
 #include "feed.h"
 #include "http.h"
 #include "strbuf.h"
+#include "utf8.h"
 
 int feed_cursor_encode(int64_t pos, int64_t time, char *out, size_t size)
 {
@@ -83,9 +84,9 @@ int feed_query_parse(const struct query_arg *args, size_t n, struct feed_query *
 				which = j;
 		if (which < 0) {
 			snprintf(errbuf, size,
-			         "unknown query parameter %.40s; the feed takes cursor, datasets, "
+			         "unknown query parameter %.*s; the feed takes cursor, datasets, "
 			         "limit and wait",
-			         k);
+			         utf8_cut(k, 40), k);
 			goto fail;
 		}
 		if (seen[which]) {
@@ -124,10 +125,9 @@ int feed_query_parse(const struct query_arg *args, size_t n, struct feed_query *
 				if (len == 0 || len > 63 ||
 				    (!dataset_exists(name) && strcmp(name, "findings") != 0)) {
 					snprintf(errbuf, size,
-					         "datasets: \"%.40s\" is not a dataset; GET "
-					         "/v1/datasets "
-					         "lists them",
-					         name);
+					         "datasets: \"%.*s\" is not a dataset; GET "
+					         "/v1/datasets lists them",
+					         utf8_cut(name, 40), name);
 					strbuf_release(&sb);
 					goto fail;
 				}

@@ -18,6 +18,7 @@
 #include "http.h"
 #include "ids.h"
 #include "metrics.h"
+#include "utf8.h"
 
 struct metrics g_metrics;
 
@@ -225,9 +226,9 @@ static void dispatch(struct request *req)
 	/* A name under /v1/ that is no dataset: say which exist. */
 	if (strncmp(req->path, "/v1/", 4) == 0 && !strchr(req->path + 4, '/') && req->path[4]) {
 		problem(req, 404, "not-found", "Not Found",
-		        "there is no dataset or resource \"%.64s\"; GET /v1/datasets lists the "
+		        "there is no dataset or resource \"%.*s\"; GET /v1/datasets lists the "
 		        "datasets",
-		        req->path + 4);
+		        utf8_cut(req->path + 4, 64), req->path + 4);
 		return;
 	}
 	problem(req, 404, "not-found", "Not Found",
@@ -299,7 +300,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(req);
 }
 
-static void log_mhd(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void log_mhd(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
 	fputs("soilshare: http: ", stderr);

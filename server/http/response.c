@@ -5,6 +5,7 @@
 
 #include "db.h"
 #include "http.h"
+#include "utf8.h"
 
 /* Adds "Name: value\n..." lines to a response. */
 static void add_extra_headers(struct MHD_Response *resp, const char *extra)
@@ -106,17 +107,22 @@ void respond_json(struct request *req, unsigned status, json_t *body, const char
 	respond_owned(req, status, "application/json", text, strlen(text), extra);
 }
 
-static void problem_v(struct request *req, unsigned status, const char *slug, const char *title,
-                      json_t *extra_members, const char *extra_headers, const char *fmt, va_list ap)
+__attribute__((format(printf, 7, 0))) static void
+problem_v(struct request *req, unsigned status, const char *slug, const char *title,
+          json_t *extra_members, const char *extra_headers, const char *fmt, va_list ap)
 {
-	char detail[1024];
-	vsnprintf(detail, sizeof(detail), fmt, ap);
+	/* A message quotes what the client sent, maybe cut inside a character or not UTF-8 at
+	 * all, and JSON strings must be UTF-8: repaired, so no member goes missing. */
+	char raw[1024], detail[1024], instance[1024];
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	utf8_sanitize(raw, detail, sizeof(detail));
+	utf8_sanitize(req->path, instance, sizeof(instance));
 	json_t *body = json_object();
 	json_object_set_new(body, "type", json_sprintf("/problems/%s", slug));
 	json_object_set_new(body, "title", json_string(title));
 	json_object_set_new(body, "status", json_integer(status));
 	json_object_set_new(body, "detail", json_string(detail));
-	json_object_set_new(body, "instance", json_string(req->path));
+	json_object_set_new(body, "instance", json_string(instance));
 	json_object_set_new(body, "request_id", json_string(req->request_id));
 	if (extra_members)
 		json_object_update(body, extra_members);
@@ -124,7 +130,7 @@ static void problem_v(struct request *req, unsigned status, const char *slug, co
 	char *text = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	if (!text) {
-		/* Only when the detail is not UTF-8, which our messages always are. */
+		/* Only out of memory, or extra members that are not UTF-8. */
 		static const char fallback[] = "{\"type\":\"/problems/internal\",\"status\":500}";
 		respond(req, 500, "application/problem+json", fallback, sizeof(fallback) - 1, NULL);
 		return;

@@ -53,3 +53,25 @@ int utf8_cut(const char *s, size_t max)
 			n--;
 	return (int)n;
 }
+
+void utf8_sanitize(const char *s, char *out, size_t size)
+{
+	static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), o = 0;
+	if (size == 0)
+		return;
+	while (n > 0) {
+		unsigned cp;
+		size_t l = utf8_next(p, n, &cp);
+		const char *from = l ? (const char *)p : replacement;
+		size_t len = l ? l : sizeof(replacement) - 1;
+		if (o + len >= size)
+			break;
+		memcpy(out + o, from, len);
+		o += len;
+		p += l ? l : 1;
+		n -= l ? l : 1;
+	}
+	out[o] = '\0';
+}

@@ -78,6 +78,28 @@ Test(service, unknown_route_is_problem_404)
 	resp_free(r);
 }
 
+/* A path that is not UTF-8, or a long one quoted cut short, still gets every member of the
+ * problem, in UTF-8 (bytes that are no character become U+FFFD). */
+Test(service, problem_quotes_paths_that_are_not_utf8)
+{
+	struct resp *r = call("GET", "/v1/plots/%FF", key_of("water"), NULL, NULL);
+	assert_problem(r, 404, NULL);
+	const char *instance = json_string_value(json_object_get(r->json, "instance"));
+	cr_assert_not_null(instance, "no instance in %s", r->body);
+	cr_assert_str_eq(instance, "/v1/plots/\xEF\xBF\xBD");
+	resp_free(r);
+	char path[256] = "/v1/";
+	for (int i = 0; i < 22; i++)
+		strcat(path, "%E4%BA%AC"); /* 京: the quote of 64 bytes would cut the 22nd */
+	r = call("GET", path, key_of("water"), NULL, NULL);
+	assert_problem(r, 404, "/problems/not-found");
+	const char *detail = json_string_value(json_object_get(r->json, "detail"));
+	cr_assert_not_null(detail, "no detail in %s", r->body);
+	cr_assert(strstr(detail, "京京京京京京京京京京京京京京京京京京京京京\""),
+	          "21 whole characters quoted: %s", detail);
+	resp_free(r);
+}
+
 Test(service, wrong_method_is_405_with_allow)
 {
 	struct resp *r = call("DELETE", "/healthz", NULL, NULL, NULL);

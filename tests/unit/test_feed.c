@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "feed.h"
+#include "utf8.h"
 
 static int parse(struct feed_query *q, const char *k1, const char *v1, const char *k2,
                  const char *v2, char *err)
@@ -75,4 +76,19 @@ Test(feed_query, cursors)
 	cr_assert_eq(feed_cursor_decode("ZjE6MTp4", &pos, &t), -1, "junk time");
 	cr_assert_eq(feed_cursor_decode("", &pos, &t), -1);
 	cr_assert_eq(parse(&q, "cursor", "!!!", NULL, NULL, err), -1);
+}
+
+/* A message quotes the client's text cut short, and never inside a character. */
+Test(feed_query, messages_quote_long_text_whole_characters)
+{
+	struct feed_query q;
+	char err[256], many[128] = "";
+	for (int i = 0; i < 20; i++)
+		strcat(many, "京"); /* 60 bytes */
+	cr_assert_eq(parse(&q, "datasets", many, NULL, NULL, err), -1);
+	cr_assert(utf8_valid(err, strlen(err)), "not UTF-8: %s", err);
+	cr_assert(strstr(err, "京京京京京京京京京京京京京\""), "cut at 39 bytes: %s", err);
+	cr_assert_eq(parse(&q, many, "1", NULL, NULL, err), -1);
+	cr_assert(utf8_valid(err, strlen(err)), "not UTF-8: %s", err);
+	cr_assert(strstr(err, "unknown query parameter 京"), "%s", err);
 }
