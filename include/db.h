@@ -16,6 +16,10 @@ struct db_stmt {
 void db_configure(const char *conninfo, int statement_timeout_ms);
 /* Adds statements to prepare on every new connection; before threads start. */
 void db_register(const struct db_stmt *stmts, size_t n);
+/* Opens up to `n` connections with every statement prepared, for worker threads to take on
+ * their first request instead of connecting then (which takes milliseconds, and under load
+ * seconds, while that thread's other clients wait). Returns how many it opened. */
+int db_connect_ahead(int n);
 
 /* Runs a registered statement with text parameters (NULL = SQL NULL) on this
  * thread's connection, connecting first if needed. Returns the result (caller

@@ -80,6 +80,8 @@ static int serve(struct config *cfg)
 		fprintf(stderr, "soilshare: cannot start the feed thread\n");
 		return 1;
 	}
+	/* A worker that connects on its first request makes its clients wait. */
+	db_connect_ahead(cfg->threads);
 	char err[256];
 	struct MHD_Daemon *d = http_start(cfg, err, sizeof(err));
 	if (!d) {

@@ -82,6 +82,46 @@ static bool prepare_all(PGconn *c)
 	return ok;
 }
 
+/* Connections made at start, taken by worker threads on their first request. */
+#define MAX_SPARES 256
+static PGconn *spares[MAX_SPARES];
+static size_t n_spares;
+static pthread_mutex_t spares_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int db_connect_ahead(int n)
+{
+	int made = 0;
+	for (int i = 0; i < n && n_spares < MAX_SPARES; i++) {
+		char err[512];
+		PGconn *c = db_connect(conninfo_buf, err, sizeof(err));
+		if (c && !prepare_all(c)) {
+			PQfinish(c);
+			c = NULL;
+		}
+		if (!c)
+			break;
+		pthread_mutex_lock(&spares_lock);
+		spares[n_spares++] = c;
+		pthread_mutex_unlock(&spares_lock);
+		made++;
+	}
+	return made;
+}
+
+static PGconn *take_spare(void)
+{
+	PGconn *c = NULL;
+	pthread_mutex_lock(&spares_lock);
+	if (n_spares > 0)
+		c = spares[--n_spares];
+	pthread_mutex_unlock(&spares_lock);
+	if (c && PQstatus(c) != CONNECTION_OK) {
+		PQfinish(c);
+		c = NULL;
+	}
+	return c;
+}
+
 /* This thread's connection, connecting when needed; NULL while the database is away. */
 static PGconn *get_conn(void)
 {
@@ -91,6 +131,8 @@ static PGconn *get_conn(void)
 		PQfinish(conn);
 		conn = NULL;
 	}
+	if ((conn = take_spare()) != NULL)
+		return conn;
 	long long t = now_ms();
 	if (last_failure_ms && t - last_failure_ms < RECONNECT_BACKOFF_MS) {
 		unavailable = true;
