@@ -33,6 +33,7 @@ struct request {
 	/* Body: malloc'd, grown as MHD hands data, capped at body_limit. */
 	char *body;
 	size_t body_len;
+	size_t body_cap;
 	size_t body_limit;
 	bool body_too_large;
 	bool framing_error;

@@ -39,7 +39,8 @@ static bool request_id_sane(const char *s)
 
 struct header_scan {
 	int content_length;
-	bool transfer_encoding;
+	int transfer_encoding;
+	bool chunked; /* the (last) Transfer-Encoding is exactly "chunked" */
 	size_t bytes;
 };
 
@@ -50,8 +51,10 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
 	struct header_scan *s = cls;
 	if (strcasecmp(key, "Content-Length") == 0)
 		s->content_length++;
-	if (strcasecmp(key, "Transfer-Encoding") == 0)
-		s->transfer_encoding = true;
+	if (strcasecmp(key, "Transfer-Encoding") == 0) {
+		s->transfer_encoding++;
+		s->chunked = value && strcasecmp(value, "chunked") == 0;
+	}
 	s->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
 	return MHD_YES;
 }
@@ -74,7 +77,11 @@ static struct request *request_new(struct MHD_Connection *conn, const char *url,
 	}
 	struct header_scan scan = {0};
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, scan_header, &scan);
-	if (scan.content_length > 1 || (scan.content_length && scan.transfer_encoding))
+	/* libmicrohttpd decodes one exact "chunked" and nothing else: any other coding would
+	 * leave it waiting for a body it cannot delimit, and two headers may be read
+	 * differently by a proxy in front (request smuggling). */
+	if (scan.content_length > 1 || (scan.content_length && scan.transfer_encoding) ||
+	    scan.transfer_encoding > 1 || (scan.transfer_encoding && !scan.chunked))
 		req->framing_error = true;
 	if (scan.bytes > HEADER_BLOCK_LIMIT)
 		req->header_too_large = true;
@@ -94,14 +101,24 @@ static void body_append(struct request *req, const char *data, size_t size)
 		free(req->body);
 		req->body = NULL;
 		req->body_len = 0;
+		req->body_cap = 0;
 		return;
 	}
-	char *p = realloc(req->body, req->body_len + size + 1);
-	if (!p) {
-		req->body_too_large = true;
-		return;
+	if (req->body_len + size + 1 > req->body_cap) {
+		/* Grows by doubling: libmicrohttpd hands a large body over in many pieces. */
+		size_t cap = req->body_cap ? req->body_cap : 4096;
+		while (cap < req->body_len + size + 1)
+			cap *= 2;
+		if (cap > req->body_limit + 1)
+			cap = req->body_limit + 1;
+		char *p = realloc(req->body, cap);
+		if (!p) {
+			req->body_too_large = true;
+			return;
+		}
+		req->body = p;
+		req->body_cap = cap;
 	}
-	req->body = p;
 	memcpy(req->body + req->body_len, data, size);
 	req->body_len += size;
 	req->body[req->body_len] = '\0';
@@ -192,15 +209,22 @@ static void dispatch(struct request *req)
 		return;
 	}
 	if (req->framing_error) {
-		problem(req, 400, "bad-request", "Bad Request",
-		        "the request has conflicting framing: several Content-Length headers, or "
-		        "Content-Length together with Transfer-Encoding");
+		problem(
+		    req, 400, "bad-request", "Bad Request",
+		    "the request's framing is ambiguous or unsupported: send one Content-Length, "
+		    "or one Transfer-Encoding: chunked alone, not both");
 		return;
 	}
 	if (req->body_too_large) {
 		problem(req, 413, "payload-too-large", "Payload Too Large",
 		        "the request body is larger than %zu MiB, the limit for this request",
 		        req->body_limit >> 20);
+		return;
+	}
+	if (!utf8_valid(req->path, strlen(req->path))) {
+		problem(req, 400, "bad-request", "Bad Request",
+		        "the path is not UTF-8 once percent-decoded; ids and dataset names are "
+		        "UTF-8 text");
 		return;
 	}
 	enum http_method m = req->method == HTTP_HEAD ? HTTP_GET : req->method;
@@ -298,6 +322,31 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(req->body);
 	arena_release(&req->arena);
 	free(req);
+}
+
+/* Percent-decoding of the path and query values, as libmicrohttpd's own except that %00
+ * stays as it is: a decoded NUL would end the text early, so "/v1/plots/X%00.evil" would
+ * act on record X. Left encoded, it fails validation like any other bad character. */
+static size_t unescape_keep_nul(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	static const char hex[] = "0123456789abcdef";
+	char *w = s;
+	for (const char *r = s; *r; r++) {
+		const char *hi =
+		    r[0] == '%' && r[1] ? strchr(hex, tolower((unsigned char)r[1])) : NULL;
+		const char *lo = hi && r[2] ? strchr(hex, tolower((unsigned char)r[2])) : NULL;
+		int v = lo ? (int)((hi - hex) << 4 | (lo - hex)) : 0;
+		if (v != 0) {
+			*w++ = (char)v;
+			r += 2;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
 }
 
 __attribute__((format(printf, 2, 0))) static void log_mhd(void *cls, const char *fmt, va_list ap)
@@ -405,8 +454,9 @@ struct MHD_Daemon *http_start(const struct config *cfg, char *errbuf, size_t siz
 	    (unsigned)cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    (unsigned)cfg->per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)cfg->idle_timeout_sec, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_POOL,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_ARRAY,
-	    cfg->tls_cert ? tls_opts : &tls_opts[2], MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_UNESCAPE_CALLBACK,
+	    unescape_keep_nul, NULL, MHD_OPTION_ARRAY, cfg->tls_cert ? tls_opts : &tls_opts[2],
+	    MHD_OPTION_END);
 	if (!d) {
 		snprintf(errbuf, size, "cannot start the HTTP server on %s:%d", cfg->bind,
 		         cfg->port);

@@ -78,12 +78,12 @@ Test(service, unknown_route_is_problem_404)
 	resp_free(r);
 }
 
-/* A path that is not UTF-8, or a long one quoted cut short, still gets every member of the
- * problem, in UTF-8 (bytes that are no character become U+FFFD). */
+/* A path that is not UTF-8 is a 400; it, or a long path quoted cut short, still gets every
+ * member of the problem, in UTF-8 (bytes that are no character become U+FFFD). */
 Test(service, problem_quotes_paths_that_are_not_utf8)
 {
 	struct resp *r = call("GET", "/v1/plots/%FF", key_of("water"), NULL, NULL);
-	assert_problem(r, 404, NULL);
+	assert_problem(r, 400, "/problems/bad-request");
 	const char *instance = json_string_value(json_object_get(r->json, "instance"));
 	cr_assert_not_null(instance, "no instance in %s", r->body);
 	cr_assert_str_eq(instance, "/v1/plots/\xEF\xBF\xBD");
