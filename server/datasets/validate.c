@@ -470,10 +470,50 @@ static const char *type_word(const struct field *f)
 	}
 }
 
+/* The largest magnitude a number may have anywhere in a record. Far beyond any area,
+ * concentration or coordinate; it keeps numbers exact where stored with 15 digits (a number
+ * near the top of the double range rounds above it and could no longer be read back). */
+#define NUMBER_MAGNITUDE_MAX 1e15
+
+/* Reports the first number in `v`, at any depth, beyond NUMBER_MAGNITUDE_MAX. */
+static bool number_too_large(json_t *v, const char *ptr, struct verrors *errs)
+{
+	char p[200];
+	if (json_is_number(v)) {
+		if (fabs(json_number_value(v)) <= NUMBER_MAGNITUDE_MAX)
+			return false;
+		verrors_add(errs, ptr, "numbers may be at most %g in magnitude",
+		            NUMBER_MAGNITUDE_MAX);
+		return true;
+	}
+	if (json_is_array(v)) {
+		size_t i;
+		json_t *item;
+		json_array_foreach(v, i, item)
+		{
+			snprintf(p, sizeof(p), "%.150s/%zu", ptr, i);
+			if (number_too_large(item, p, errs))
+				return true;
+		}
+	} else if (json_is_object(v)) {
+		const char *key;
+		json_t *item;
+		json_object_foreach(v, key, item)
+		{
+			member_pointer(ptr, key, p, sizeof(p));
+			if (number_too_large(item, p, errs))
+				return true;
+		}
+	}
+	return false;
+}
+
 static void check_field(const struct field *f, const struct refdata *ref, json_t *v,
                         const char *ptr, struct verrors *errs)
 {
 	char buf[256];
+	if (number_too_large(v, ptr, errs))
+		return;
 	switch (f->type) {
 	case FT_NUMBER:
 	case FT_INTEGER: {

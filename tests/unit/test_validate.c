@@ -957,3 +957,23 @@ Test(verrors, cut_text_stays_utf8)
 	verrors_add(&errs, "/a", "%s", "ab");
 	cr_assert_str_eq(errs.items[1].message, "ab", "text that fits is kept whole");
 }
+
+/* A number near the top of the double range would be stored rounded above it and could not
+ * be read back: numbers anywhere in a record are bounded, nested ones too. */
+Test(validate, numbers_beyond_1e15_refused_at_any_depth)
+{
+	struct verror e = expect_error("plots",
+	                               "{\"name\":\"x\",\"district\":\"110105\",\"status\":"
+	                               "\"suspected\",\"area_m2\":1.7976931348623157e308}",
+	                               "p1", "", "/area_m2");
+	cr_assert(strstr(e.message, "1e+15"), "the message names the bound: %s", e.message);
+	expect_error("effect-surveys",
+	             "{\"year\":2024,\"district\":\"110105\",\"scope\":\"s\","
+	             "\"indicators\":{\"a\":[1,{\"b\":-1e300}]}}",
+	             "e1", "", "/indicators/a/1/b");
+	json_t *out = expect_ok("effect-surveys",
+	                        "{\"year\":2024,\"district\":\"110105\",\"scope\":\"s\","
+	                        "\"indicators\":{\"a\":[1,{\"b\":-1e15}]}}",
+	                        "e1");
+	json_decref(out);
+}
