@@ -6,17 +6,23 @@
 
 #include "db.h"
 #include "http.h"
+#include "ids.h"
 
 #define IDEM_KEY_MAX 255
 
-/* Claims the key, or takes over a claim left unfinished for two minutes (a crashed
- * server's). No row back means someone else holds it or has finished it. */
+/* Claims the key for this database session, or takes over an unfinished claim whose
+ * session is gone (a killed server's, or one that lost the database mid-request) or that
+ * is two minutes old. No row back means someone else holds it or has finished it. */
 static const char sql_claim[] =
-    "INSERT INTO idempotency_keys (agency, key, fingerprint) VALUES ($1, $2, $3) "
+    "INSERT INTO idempotency_keys (agency, key, fingerprint, claim_pid, claim_started) "
+    "SELECT $1, $2, $3, a.pid, a.backend_start FROM pg_stat_get_activity(pg_backend_pid()) a "
     "ON CONFLICT (agency, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, "
-    " created_at = now() "
+    " created_at = now(), claim_pid = EXCLUDED.claim_pid, "
+    " claim_started = EXCLUDED.claim_started "
     " WHERE NOT idempotency_keys.completed "
-    "   AND idempotency_keys.created_at < now() - interval '2 minutes' "
+    "   AND (idempotency_keys.created_at < now() - interval '2 minutes' "
+    "     OR NOT idempotency_claimant_alive(idempotency_keys.claim_pid, "
+    "                                       idempotency_keys.claim_started)) "
     "RETURNING 1";
 static const char sql_lookup[] =
     "SELECT completed, fingerprint, status, content_type, coalesce(headers, ''), "
@@ -70,8 +76,7 @@ static void fingerprint(struct request *req, char out[65])
 	if (req->body)
 		sha256_update(&ctx, req->body_len, (const uint8_t *)req->body);
 	sha256_digest(&ctx, sizeof(digest), digest);
-	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-		snprintf(out + 2 * i, 3, "%02x", digest[i]);
+	hex_encode(digest, sizeof(digest), out);
 }
 
 bool idempotency_begin(struct request *req)
