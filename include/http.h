@@ -38,6 +38,7 @@ struct request {
 	bool body_too_large;
 	bool framing_error;
 	bool header_too_large;
+	bool no_host;
 	bool responded;
 	bool queue_failed;
 	bool want_csv; /* Accept asked for text/csv on a route that serves it */

@@ -54,16 +54,19 @@ bool key_valid(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), chars = 0;
+	bool only_dots = true;
 	while (n > 0) {
 		unsigned cp;
 		size_t l = utf8_next(p, n, &cp);
 		if (l == 0 || !key_char(cp))
 			return false;
+		only_dots = only_dots && cp == '.';
 		p += l;
 		n -= l;
 		chars++;
 	}
-	return chars >= 1 && chars <= 64;
+	/* "." and ".." would be dot segments in a URL, which clients remove. */
+	return chars >= 1 && chars <= 64 && !only_dots;
 }
 
 static const char uscc_charset[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -302,7 +305,7 @@ static void check_string_value(const struct field *f, const struct refdata *ref,
 		if (!key_valid(s))
 			verrors_add(errs, ptr,
 			            "\"%s\" is not a valid id: 1 to 64 letters (Chinese allowed), "
-			            "digits or - _ . 〔 〕 ( )",
+			            "digits or - _ . 〔 〕 ( ), not dots alone",
 			            shown);
 		break;
 	case FT_USCC:

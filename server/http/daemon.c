@@ -59,7 +59,8 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
 	return MHD_YES;
 }
 
-static struct request *request_new(struct MHD_Connection *conn, const char *url, const char *method)
+static struct request *request_new(struct MHD_Connection *conn, const char *url, const char *method,
+                                   const char *version)
 {
 	struct request *req = calloc(1, sizeof(*req));
 	if (!req)
@@ -85,6 +86,10 @@ static struct request *request_new(struct MHD_Connection *conn, const char *url,
 		req->framing_error = true;
 	if (scan.bytes > HEADER_BLOCK_LIMIT)
 		req->header_too_large = true;
+	/* RFC 9112 §3.2: an HTTP/1.1 request without Host is refused. */
+	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
+	    !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST))
+		req->no_host = true;
 	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 	if (cl && strtoull(cl, NULL, 10) > req->body_limit)
 		req->body_too_large = true;
@@ -94,7 +99,7 @@ static struct request *request_new(struct MHD_Connection *conn, const char *url,
 
 static void body_append(struct request *req, const char *data, size_t size)
 {
-	if (req->body_too_large || req->framing_error || req->header_too_large)
+	if (req->body_too_large || req->framing_error || req->header_too_large || req->no_host)
 		return;
 	if (req->body_len + size > req->body_limit) {
 		req->body_too_large = true;
@@ -215,6 +220,11 @@ static void dispatch(struct request *req)
 		    "or one Transfer-Encoding: chunked alone, not both");
 		return;
 	}
+	if (req->no_host) {
+		problem(req, 400, "bad-request", "Bad Request",
+		        "an HTTP/1.1 request must carry a Host header");
+		return;
+	}
 	if (req->body_too_large) {
 		problem(req, 413, "payload-too-large", "Payload Too Large",
 		        "the request body is larger than %zu MiB, the limit for this request",
@@ -264,18 +274,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   size_t *upload_data_size, void **con_cls)
 {
 	(void)cls;
-	(void)version;
 	struct request *req = *con_cls;
 	if (!req) {
 		/* First call: headers only. Answering later keeps the connection alive. */
-		req = request_new(conn, url, method);
+		req = request_new(conn, url, method, version);
 		if (!req)
 			return MHD_NO;
 		*con_cls = req;
 		/* A request refused on its headers alone is answered now, before its body
 		 * is read (MHD accepts a response only in this state or after the body);
 		 * the connection then closes, which is right for such a request. */
-		if (req->header_too_large || req->framing_error || req->body_too_large)
+		if (req->header_too_large || req->framing_error || req->no_host ||
+		    req->body_too_large)
 			dispatch(req);
 		return req->queue_failed ? MHD_NO : MHD_YES;
 	}

@@ -98,6 +98,15 @@ Test(key_valid, ascii_keys)
 	cr_assert(key_valid("doc(2023)12"), "ASCII parentheses are allowed");
 }
 
+Test(key_valid, dots_alone_are_no_key)
+{
+	cr_assert_not(key_valid("."), "\".\" is a dot segment in a URL");
+	cr_assert_not(key_valid(".."), "\"..\" is a dot segment in a URL");
+	cr_assert_not(key_valid("..."), "dots alone are refused");
+	cr_assert(key_valid("..a"), "dots with anything else are a key");
+	cr_assert(key_valid("a.b"), "a dot inside a key is fine");
+}
+
 Test(key_valid, chinese_and_brackets)
 {
 	cr_assert(key_valid("京规自〔2023〕0012号"),
