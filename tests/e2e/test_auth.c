@@ -59,18 +59,24 @@ Test(auth, me_describes_the_key)
 	resp_free(r);
 }
 
-Test(auth, revoked_key_stops_within_a_second)
+/* A new water key, verified (and so cached) by a GET /v1/me; its id goes to `key_id`. */
+static char *verified_key(char key_id[16])
 {
 	char *key = create_key("water", NULL, NULL);
 	struct resp *r = call("GET", "/v1/me", key, NULL, NULL);
 	cr_assert_eq(r->status, 200, "%s", r->body);
-	char key_id[16];
-	snprintf(key_id, sizeof(key_id), "%s",
-	         json_string_value(json_object_get(r->json, "key_id")));
+	snprintf(key_id, 16, "%s", json_string_value(json_object_get(r->json, "key_id")));
 	resp_free(r);
+	return key;
+}
+
+Test(auth, revoked_key_stops_within_a_second)
+{
+	char key_id[16];
+	char *key = verified_key(key_id);
 	cr_assert_eq(revoke_key(key_id), 0);
 	usleep(1200 * 1000);
-	r = call("GET", "/v1/me", key, NULL, NULL);
+	struct resp *r = call("GET", "/v1/me", key, NULL, NULL);
 	assert_problem(r, 401, NULL);
 	resp_free(r);
 	free(key);
@@ -80,20 +86,12 @@ Test(auth, revoked_key_stops_within_a_second)
  * lifetime: it was verified (and cached) just before the revocation. */
 Test(auth, revoked_key_stops_when_announced)
 {
-	char *key = create_key("water", NULL, NULL);
-	struct resp *r = call("GET", "/v1/me", key, NULL, NULL);
-	cr_assert_eq(r->status, 200, "%s", r->body);
 	char key_id[16];
-	snprintf(key_id, sizeof(key_id), "%s",
-	         json_string_value(json_object_get(r->json, "key_id")));
-	resp_free(r);
-	r = call("GET", "/v1/me", key, NULL, NULL);
-	cr_assert_eq(r->status, 200, "%s", r->body);
-	resp_free(r);
+	char *key = verified_key(key_id);
 	cr_assert_eq(revoke_key(key_id), 0);
 	int status = 0;
 	for (int waited = 0; waited <= 600; waited += 20) {
-		r = call("GET", "/v1/me", key, NULL, NULL);
+		struct resp *r = call("GET", "/v1/me", key, NULL, NULL);
 		status = r->status;
 		resp_free(r);
 		if (status == 401)
