@@ -19,35 +19,6 @@ static char *latest_cursor(void)
 	return c;
 }
 
-/* Follows the feed from `cursor` until an empty page; returns all changes (new ref). */
-static json_t *drain(const char *cursor, const char *datasets, char **last)
-{
-	json_t *all = json_array();
-	char *cur = strdup(cursor);
-	for (int pages = 0; pages < 1000; pages++) {
-		char path[512];
-		snprintf(path, sizeof(path), "/v1/changes?cursor=%s&limit=7%s%s", cur,
-		         datasets ? "&datasets=" : "", datasets ? datasets : "");
-		struct resp *r = call("GET", path, key_of("water"), NULL, NULL);
-		cr_assert_eq(r->status, 200, "%s", r->body);
-		json_t *changes = json_object_get(r->json, "changes");
-		const char *next = json_string_value(json_object_get(r->json, "next_cursor"));
-		cr_assert_not_null(next, "next_cursor is always present");
-		json_array_extend(all, changes);
-		free(cur);
-		cur = strdup(next);
-		size_t n = json_array_size(changes);
-		resp_free(r);
-		if (n == 0)
-			break;
-	}
-	if (last)
-		*last = cur;
-	else
-		free(cur);
-	return all;
-}
-
 /* The changes of one record, in feed order. */
 static json_t *of_record(json_t *all, const char *id)
 {
@@ -90,7 +61,7 @@ Test(feed, follows_writes_and_deletes_in_order)
 	resp_free(r);
 
 	char *last;
-	json_t *all = drain(start, "plots", &last);
+	json_t *all = feed_since(NULL, start, "plots", 7, &last);
 	json_t *mine = of_record(all, id);
 	cr_assert_eq(json_array_size(mine), 3, "create, change, delete: %s", json_dumps(mine, 0));
 	for (int v = 0; v < 3; v++) {
@@ -197,7 +168,7 @@ Test(feed, out_of_order_commits_are_neither_missed_nor_reordered, .timeout = 60)
 
 	/* A reader polling now must not pass T2's position. */
 	char *mid;
-	json_t *early = drain(start, "plots", &mid);
+	json_t *early = feed_since(NULL, start, "plots", 7, &mid);
 	json_t *early_b = of_record(early, b);
 	size_t i;
 	json_t *c;
@@ -209,7 +180,7 @@ Test(feed, out_of_order_commits_are_neither_missed_nor_reordered, .timeout = 60)
 	write_version(t2, a, 3);
 	exec_ok(t2, "COMMIT");
 
-	json_t *late = drain(mid, "plots", NULL);
+	json_t *late = feed_since(NULL, mid, "plots", 7, NULL);
 	json_t *all = json_array();
 	json_array_extend(all, early);
 	json_array_extend(all, late);

@@ -349,48 +349,24 @@ static void add_body_ids(json_t *ids, const struct entry *e)
 	json_decref(doc);
 }
 
-static char *feed_position(void)
-{
-	struct resp *r = call("GET", "/v1/changes?cursor=latest", key_of("water"), NULL, NULL);
-	cr_assert_eq(r->status, 200, "%s", r->body);
-	char *cursor = strdup(json_string_value(json_object_get(r->json, "next_cursor")));
-	resp_free(r);
-	return cursor;
-}
-
 /* Every change since `cursor`: none may name a record the corpus addressed. */
 static void assert_nothing_written(const char *cursor, json_t *ids, const char *fixture)
 {
-	char *at = strdup(cursor);
-	size_t seen = 0;
-	for (int page = 0; page < 10000; page++) {
-		char path[512];
-		snprintf(path, sizeof(path), "/v1/changes?limit=1000&cursor=%s", at);
-		struct resp *r = call("GET", path, key_of("water"), NULL, NULL);
-		cr_assert_eq(r->status, 200, "%s", r->body);
-		json_t *changes = json_object_get(r->json, "changes");
-		size_t i;
-		json_t *ch;
-		json_array_foreach(changes, i, ch)
-		{
-			const char *id = json_string_value(json_object_get(ch, "id"));
-			const char *ds = json_string_value(json_object_get(ch, "dataset"));
-			cr_assert(!json_object_get(ids, id) && !strcasestr(id, "hostile") &&
-			              strcmp(id, fixture) != 0,
-			          "a bad request was written: %s/%s (op %s)", ds, id,
-			          json_string_value(json_object_get(ch, "op")));
-		}
-		seen += json_array_size(changes);
-		free(at);
-		at = strdup(json_string_value(json_object_get(r->json, "next_cursor")));
-		bool last = json_array_size(changes) < 1000;
-		resp_free(r);
-		if (last)
-			break;
+	json_t *changes = feed_since(NULL, cursor, NULL, 1000, NULL);
+	size_t i;
+	json_t *ch;
+	json_array_foreach(changes, i, ch)
+	{
+		const char *id = json_string_value(json_object_get(ch, "id"));
+		const char *ds = json_string_value(json_object_get(ch, "dataset"));
+		cr_assert(!json_object_get(ids, id) && !strcasestr(id, "hostile") &&
+		              strcmp(id, fixture) != 0,
+		          "a bad request was written: %s/%s (op %s)", ds, id,
+		          json_string_value(json_object_get(ch, "op")));
 	}
-	free(at);
 	fprintf(stderr, "hostile: %zu changes by other tests meanwhile, none of the corpus\n",
-	        seen);
+	        json_array_size(changes));
+	json_decref(changes);
 }
 
 /* ------------------------------------------------------------------ answers */
@@ -544,7 +520,7 @@ Test(hostile, every_bad_request_gets_a_4xx_problem_and_writes_nothing, .timeout 
 	print_summary(&c);
 
 	json_t *ids = json_object();
-	char *before = feed_position();
+	char *before = feed_latest(NULL);
 	size_t failed = 0;
 	for (size_t i = 0; i < c.n; i++) {
 		struct entry *e = &c.items[i];

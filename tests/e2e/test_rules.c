@@ -924,15 +924,6 @@ Test(rules, bulk_writes_are_checked_too, .timeout = 120)
 
 /* ---- a plot's land class changes ------------------------------------------------------- */
 
-static char *latest_cursor(void)
-{
-	struct resp *r = call("GET", "/v1/changes?cursor=latest", key_of("water"), NULL, NULL);
-	cr_assert_eq(r->status, 200, "%s", r->body);
-	char *c = strdup(json_string_value(json_object_get(r->json, "next_cursor")));
-	resp_free(r);
-	return c;
-}
-
 /* The feed's changes of `datasets` from `cursor` that concern record `id`. The feed is
  * eventually consistent (a change gets its position once every transaction older than it has
  * finished), so this follows the feed until `want` such changes arrived or 15 s passed. */
@@ -979,7 +970,7 @@ Test(rules, plot_land_class_change_reevaluates_its_samples, .timeout = 120)
 	json_decref(rec);
 	expect_never("sample-exceeds-screening", "soil-samples", s);
 
-	char *cursor = latest_cursor();
+	char *cursor = feed_latest(NULL);
 	char path[512];
 	snprintf(path, sizeof(path), "/v1/plots/%s", plot);
 	struct resp *r = call("PATCH", path, key_of("ecology"), "{\"planned_use\":\"R2\"}", MERGE);
@@ -1073,7 +1064,7 @@ Test(rules, plot_land_class_change_reevaluates_its_samples, .timeout = 120)
 
 Test(rules, findings_are_in_the_change_feed, .timeout = 120)
 {
-	char *cursor = latest_cursor();
+	char *cursor = feed_latest(NULL);
 	char *missing = uniq(D "-FEED");
 	char *tr = create("land-right-transfers", "planning", transfer(missing));
 	char *fid =

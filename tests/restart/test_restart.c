@@ -128,11 +128,7 @@ Test(restart, long_poll_wakes_on_a_write, .timeout = 60, .fini = server_kill)
 {
 	char url[128], path[512];
 	server_spawn(url, sizeof(url), NULL);
-	snprintf(path, sizeof(path), "%s/v1/changes?cursor=latest", url);
-	struct resp *r = call_url("GET", path, key_of("water"), NULL, NULL);
-	cr_assert_eq(r->status, 200);
-	char *start = strdup(json_string_value(json_object_get(r->json, "next_cursor")));
-	resp_free(r);
+	char *start = feed_latest(url);
 	pid_t child = fork();
 	if (child == 0) {
 		usleep(700 * 1000);
@@ -144,7 +140,7 @@ Test(restart, long_poll_wakes_on_a_write, .timeout = 60, .fini = server_kill)
 	}
 	double t0 = now();
 	snprintf(path, sizeof(path), "%s/v1/changes?cursor=%s&wait=20", url, start);
-	r = call_url("GET", path, key_of("water"), NULL, NULL);
+	struct resp *r = call_url("GET", path, key_of("water"), NULL, NULL);
 	double secs = now() - t0;
 	int status;
 	waitpid(child, &status, 0);

@@ -298,44 +298,19 @@ static json_t *stored_plots(const char *url, const char *prefix)
 static json_t *changes_per_plot(const char *url, const char *cursor, const char *prefix)
 {
 	json_t *counts = json_object();
-	char *at = strdup(cursor);
-	for (;;) {
-		char path[1024];
-		snprintf(path, sizeof(path), "%s/v1/changes?datasets=plots&limit=1000&cursor=%s",
-		         url, at);
-		struct resp *r = call_url("GET", path, key_of("water"), NULL, NULL);
-		cr_assert_eq(r->status, 200, "%s", r->body);
-		json_t *changes = json_object_get(r->json, "changes");
-		size_t i;
-		json_t *ch;
-		json_array_foreach(changes, i, ch)
-		{
-			const char *id = json_string_value(json_object_get(ch, "id"));
-			if (strncmp(id, prefix, strlen(prefix)) != 0)
-				continue;
-			json_int_t n = json_integer_value(json_object_get(counts, id));
-			json_object_set_new(counts, id, json_integer(n + 1));
-		}
-		free(at);
-		at = strdup(json_string_value(json_object_get(r->json, "next_cursor")));
-		bool last = json_array_size(changes) < 1000;
-		resp_free(r);
-		if (last)
-			break;
+	json_t *changes = feed_since(url, cursor, "plots", 1000, NULL);
+	size_t i;
+	json_t *ch;
+	json_array_foreach(changes, i, ch)
+	{
+		const char *id = json_string_value(json_object_get(ch, "id"));
+		if (strncmp(id, prefix, strlen(prefix)) != 0)
+			continue;
+		json_int_t n = json_integer_value(json_object_get(counts, id));
+		json_object_set_new(counts, id, json_integer(n + 1));
 	}
-	free(at);
+	json_decref(changes);
 	return counts;
-}
-
-static char *feed_position(const char *url)
-{
-	char path[512];
-	snprintf(path, sizeof(path), "%s/v1/changes?cursor=latest", url);
-	struct resp *r = call_url("GET", path, key_of("water"), NULL, NULL);
-	cr_assert_eq(r->status, 200, "%s", r->body);
-	char *cursor = strdup(json_string_value(json_object_get(r->json, "next_cursor")));
-	resp_free(r);
-	return cursor;
 }
 
 /* A stored plot must hold what was sent for it, at version 1: written once. */
@@ -455,7 +430,7 @@ Test(write_load, kill_9_loses_no_acknowledged_write, .timeout = 180, .fini = cle
 	char url[128];
 	pid_t pid = server_spawn(url, sizeof(url), fast_limits);
 	char *prefix = uniq(D "-KILL");
-	char *cursor = feed_position(url);
+	char *cursor = feed_latest(url);
 	static struct writer wr[WRITERS];
 	give_up_at = now() + 120;
 	start_writers(wr, url, prefix, false);
@@ -574,7 +549,7 @@ Test(write_load, database_restart_loses_nothing_and_retries_make_no_duplicates, 
 	char url[128], probe[512];
 	pid_t pid = server_spawn(url, sizeof(url), fast_limits);
 	char *prefix = uniq(D "-PG");
-	char *cursor = feed_position(url);
+	char *cursor = feed_latest(url);
 	static struct writer wr[WRITERS];
 	give_up_at = now() + 120;
 	start_writers(wr, url, prefix, true);

@@ -218,3 +218,48 @@ void assert_problem(const struct resp *r, long status, const char *type)
 	const char *hrid = resp_header(r, "X-Request-ID");
 	cr_assert(rid && hrid && strcmp(rid, hrid) == 0, "request_id equals X-Request-ID");
 }
+
+static struct resp *feed_get(const char *url, const char *query)
+{
+	char target[1024];
+	snprintf(target, sizeof(target), "%s/v1/changes?%s", url ? url : base_url(), query);
+	struct resp *r = call_url("GET", target, key_of("water"), NULL, NULL);
+	cr_assert_eq(r->status, 200, "GET %s: %ld %s", target, r->status, r->body);
+	cr_assert_not_null(json_string_value(json_object_get(r->json, "next_cursor")),
+	                   "GET %s has no next_cursor: %s", target, r->body);
+	return r;
+}
+
+char *feed_latest(const char *url)
+{
+	struct resp *r = feed_get(url, "cursor=latest");
+	char *cursor = strdup(json_string_value(json_object_get(r->json, "next_cursor")));
+	resp_free(r);
+	return cursor;
+}
+
+json_t *feed_since(const char *url, const char *cursor, const char *datasets, int page, char **last)
+{
+	json_t *all = json_array();
+	char *at = strdup(cursor);
+	for (int pages = 0;; pages++) {
+		cr_assert_lt(pages, 100000, "the feed did not end");
+		char query[640];
+		snprintf(query, sizeof(query), "cursor=%s&limit=%d%s%s", at, page,
+		         datasets ? "&datasets=" : "", datasets ? datasets : "");
+		struct resp *r = feed_get(url, query);
+		json_t *changes = json_object_get(r->json, "changes");
+		size_t n = json_array_size(changes);
+		json_array_extend(all, changes);
+		free(at);
+		at = strdup(json_string_value(json_object_get(r->json, "next_cursor")));
+		resp_free(r);
+		if (n == 0)
+			break;
+	}
+	if (last)
+		*last = at;
+	else
+		free(at);
+	return all;
+}

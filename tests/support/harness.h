@@ -30,6 +30,15 @@ long probe_status(const char *url);
  */
 const char *resp_header(const struct resp *r, const char *name);
 
+/* The change feed of the server at `url` (NULL: the server under test), read with the water
+ * key. feed_latest: the cursor of its head (cursor=latest; malloc'd). feed_since: every
+ * change after `cursor`, of `datasets` (comma-separated, or NULL for all), in pages of
+ * `page`, up to an empty page; returns them (new ref), and the cursor after the last one in
+ * `*last` (malloc'd) when `last` is not NULL. */
+char *feed_latest(const char *url);
+json_t *feed_since(const char *url, const char *cursor, const char *datasets, int page,
+                   char **last);
+
 /* Keys made by scripts/test: agency code, or "district:110105". */
 const char *key_of(const char *who);
 /* Creates a key with the server binary's admin command; returns a malloc'd key. */
