@@ -6,6 +6,7 @@
 #include "csvio.h"
 #include "cursor.h"
 #include "datasets.h"
+#include "encoding.h"
 #include "strbuf.h"
 #include "support.h"
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cursor.h"
+#include "encoding.h"
 #include "support.h"
 
 static bool base64url_text(const char *s)

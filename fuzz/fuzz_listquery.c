@@ -5,6 +5,7 @@
 
 #include "cursor.h"
 #include "datasets.h"
+#include "encoding.h"
 #include "listquery.h"
 #include "support.h"
 

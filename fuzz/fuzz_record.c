@@ -9,6 +9,7 @@
 
 #include "cursor.h"
 #include "datasets.h"
+#include "encoding.h"
 #include "jsonutil.h"
 #include "support.h"
 

@@ -15,12 +15,4 @@ int cursor_encode(uint32_t filter_hash, const char *last_id, char *out, size_t s
  * `last_id` receives a NUL-terminated id (size >= CURSOR_MAX). */
 int cursor_decode(const char *cursor, uint32_t *filter_hash, char *last_id, size_t size);
 
-/* FNV-1a, for fingerprints of canonical filter text. */
-uint32_t fnv1a32(const void *data, size_t len, uint32_t h);
-#define FNV1A32_INIT 2166136261u
-
-/* base64url without padding; return the output length or -1. */
-int base64url_encode(const unsigned char *in, size_t n, char *out, size_t size);
-int base64url_decode(const char *in, size_t n, unsigned char *out, size_t size);
-
 #endif

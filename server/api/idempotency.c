@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "encoding.h"
 #include "http.h"
 #include "ids.h"
 

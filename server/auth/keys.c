@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "cursor.h"
 #include "db.h"
+#include "encoding.h"
 #include "ids.h"
 #include "metrics.h"
 #include "strbuf.h"

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "encoding.h"
 #include "listquery.h"
 #include "strbuf.h"
 #include "utf8.h"

@@ -17,6 +17,7 @@
 #include "cursor.h"
 #include "datasets.h"
 #include "db.h"
+#include "encoding.h"
 #include "feed.h"
 #include "http.h"
 #include "strbuf.h"

@@ -1,22 +1,12 @@
-/* Identifiers: hex encoding and random request ids. */
+/* Random request ids. */
 #include <stdint.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "encoding.h"
 #include "ids.h"
-
-static const char hex_digits[] = "0123456789abcdef";
-
-void hex_encode(const unsigned char *in, size_t n, char *out)
-{
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hex_digits[in[i] >> 4];
-		out[2 * i + 1] = hex_digits[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
 
 /* splitmix64: one 64-bit state per thread, each output a bijective mix of it. A request
  * id needs uniqueness, not secrecy; the kernel's generator cost six system calls per

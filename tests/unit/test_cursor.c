@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cursor.h"
+#include "encoding.h"
 
 static void round_trip(uint32_t hash, const char *id)
 {

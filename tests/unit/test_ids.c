@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "encoding.h"
 #include "ids.h"
 
 Test(ids, hex_encode_is_lower_case_and_terminated)

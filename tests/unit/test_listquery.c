@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "encoding.h"
 #include "fixtures.h"
 #include "listquery.h"
 
