@@ -60,6 +60,9 @@ struct dataset {
 	const char *const *exactly_one_of;
 	const struct field *derived; /* server-derived fields (filterable, never written) */
 	size_t n_derived;
+	/* Sets the derived fields that C computes on validated data (NULL: none); the rest
+	 * (a sample's exceedances) PostgreSQL derives on writing. */
+	void (*derive)(const struct refdata *ref, json_t *data);
 };
 
 extern const struct dataset *const datasets[];
@@ -97,8 +100,7 @@ void verrors_add(struct verrors *e, const char *pointer, const char *fmt, ...)
 json_t *record_validate(const struct dataset *ds, const struct refdata *ref, json_t *body,
                         const char *path_id, const char *prefix, struct verrors *errs);
 
-/* Adds the fields the server derives in C to validated data (a plot's land_class from its
- * planned_use); the rest (a sample's exceedances) PostgreSQL derives on writing. */
+/* Adds the fields the server derives in C to validated data: the descriptor's `derive`. */
 void record_derive(const struct dataset *ds, const struct refdata *ref, json_t *data);
 
 bool key_valid(const char *s);

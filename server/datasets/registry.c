@@ -216,6 +216,15 @@ static const struct field effect_survey_fields[] = {
 
 #define FIELDS(a) .fields = a, .n_fields = sizeof(a) / sizeof(a[0])
 
+/* A plot's land class follows from its planned use (GB 36600 class I or II, null when the
+ * use is unknown or not construction land). */
+static void derive_land_class(const struct refdata *ref, json_t *data)
+{
+	const char *use = json_string_value(json_object_get(data, "planned_use"));
+	const char *cls = use ? refdata_land_class(ref, use) : NULL;
+	json_object_set_new(data, "land_class", cls ? json_string(cls) : json_null());
+}
+
 static const struct dataset plots = {
     .name = "plots",
     .title_zh = "地块（污染状况）",
@@ -228,6 +237,7 @@ static const struct dataset plots = {
     .has_lifecycle = true,
     .derived = plot_derived,
     .n_derived = sizeof(plot_derived) / sizeof(plot_derived[0]),
+    .derive = derive_land_class,
 };
 
 static const struct dataset supervised_units = {

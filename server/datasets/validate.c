@@ -714,9 +714,6 @@ json_t *record_validate(const struct dataset *ds, const struct refdata *ref, jso
 
 void record_derive(const struct dataset *ds, const struct refdata *ref, json_t *data)
 {
-	if (!ds->has_lifecycle)
-		return;
-	const char *use = json_string_value(json_object_get(data, "planned_use"));
-	const char *cls = use ? refdata_land_class(ref, use) : NULL;
-	json_object_set_new(data, "land_class", cls ? json_string(cls) : json_null());
+	if (ds->derive)
+		ds->derive(ref, data);
 }
