@@ -23,19 +23,17 @@ static void check_parsed(const struct fuzz_args *a, const struct feed_query *q)
 		FUZZ_CHECK(given && strcmp(q->cursor_text, given) == 0);
 	}
 	if (q->datasets) {
-		/* {"name","name"}: known names only, so nothing else reaches the SQL. */
-		size_t n = strlen(q->datasets);
-		FUZZ_CHECK(n >= 4 && q->datasets[0] == '{' && q->datasets[n - 1] == '}');
-		char *list = strndup(q->datasets + 1, n - 2);
-		FUZZ_CHECK(list != NULL);
-		for (char *save = NULL, *name = strtok_r(list, ",", &save); name;
-		     name = strtok_r(NULL, ",", &save)) {
-			size_t len = strlen(name);
-			FUZZ_CHECK(len >= 2 && name[0] == '"' && name[len - 1] == '"');
-			name[len - 1] = '\0';
-			FUZZ_CHECK(dataset_exists(name + 1) || strcmp(name + 1, "findings") == 0);
+		/* ["name", ...]: known names only, so nothing else reaches the SQL. */
+		json_t *list = json_loads(q->datasets, 0, NULL);
+		FUZZ_CHECK(json_is_array(list) && json_array_size(list) >= 1);
+		size_t i;
+		json_t *name;
+		json_array_foreach(list, i, name)
+		{
+			const char *s = json_string_value(name);
+			FUZZ_CHECK(s && (dataset_exists(s) || strcmp(s, "findings") == 0));
 		}
-		free(list);
+		json_decref(list);
 	}
 }
 

@@ -22,13 +22,21 @@ static bool same_text(const char *x, const char *y)
 	return (!x && !y) || (x && y && strcmp(x, y) == 0);
 }
 
-/* A PostgreSQL text[] literal as the parser writes it: {"a","b"}. */
+/* The any-of values as the parser writes them: a JSON array of one or more strings. */
 static void check_array_literal(const char *s)
 {
 	if (!s)
 		return;
-	size_t n = strlen(s);
-	FUZZ_CHECK(n >= 4 && s[0] == '{' && s[1] == '"' && s[n - 2] == '"' && s[n - 1] == '}');
+	json_error_t err;
+	json_t *j = json_loads(s, JSON_REJECT_DUPLICATES, &err);
+	FUZZ_CHECK(json_is_array(j) && json_array_size(j) >= 1);
+	size_t i;
+	json_t *v;
+	json_array_foreach(j, i, v)
+	{
+		FUZZ_CHECK(json_is_string(v));
+	}
+	json_decref(j);
 	FUZZ_CHECK(fuzz_utf8_string(s));
 }
 

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "datasets.h"
-#include "http.h"
+#include "api.h"
 #include "router.h"
 #include "support.h"
 

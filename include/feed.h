@@ -16,7 +16,7 @@ struct feed_query {
 	bool latest;
 	int64_t after_pos;   /* changes after this position */
 	int64_t cursor_time; /* Unix time of the change at after_pos (0: unknown) */
-	char *datasets;      /* PostgreSQL text[] literal, or NULL for all */
+	char *datasets;      /* JSON array of dataset names, or NULL for all */
 	int limit;
 	int wait;
 	char cursor_text[64]; /* the cursor as given, for an empty page */
@@ -42,10 +42,12 @@ int feed_start(const struct feed_config *cfg);
 void feed_stop(void);
 double feed_retention(void);
 
-struct request;
-/* Parks a request until the feed moves or `deadline` (monotonic seconds) passes; the
- * request's resume handler runs then. Returns false when it cannot wait. */
-bool feed_wait(struct request *req, double deadline);
+/* Parks a waiter until the feed moves or `deadline` (monotonic seconds) passes:
+ * `suspend(arg)` runs at once, under the waiters' lock so that no wake-up can come before
+ * it, and `resume(arg)` when the waiter is woken. Returns false, having called neither,
+ * when it cannot wait (the feed is stopping, or too many wait). */
+bool feed_wait(double deadline, void (*suspend)(void *arg), void (*resume)(void *arg),
+               void *arg);
 double feed_now(void);
 
 #endif

@@ -7,22 +7,18 @@
 
 #include "cursor.h"
 #include "datasets.h"
+#include "qargs.h"
 
 #define LIST_LIMIT_DEFAULT 100
 #define LIST_LIMIT_MAX     1000
 #define LIST_MAX_ARGS      32
 #define LIST_MAX_VALUES    64 /* any-of values in one filter */
 
-struct query_arg {
-	const char *key;
-	const char *value; /* NULL for a key without '=' */
-};
-
 struct list_query {
 	int limit;
 	char after_id[CURSOR_MAX]; /* "" on the first page */
-	/* Filters as SQL parameters: NULL when absent. Arrays are PostgreSQL text[]
-	 * literals; `fields` is a JSON object {"field": ["a", "b"]}. */
+	/* Filters as SQL parameters: NULL when absent. `district` and `publisher` are JSON
+	 * arrays of the any-of values, `fields` a JSON object {"field": ["a", "b"]}. */
 	char *district;
 	char *publisher;
 	const char *updated_since; /* points to since_buf or NULL */

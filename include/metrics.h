@@ -4,6 +4,8 @@
 
 #include <stdatomic.h>
 
+#include "strbuf.h"
+
 struct metrics {
 	atomic_ulong requests[6]; /* by status class: [1]..[5] */
 	atomic_long in_flight;
@@ -15,5 +17,8 @@ struct metrics {
 };
 
 extern struct metrics g_metrics;
+
+/* Appends every counter in the Prometheus text exposition format. */
+void metrics_write(struct strbuf *sb);
 
 #endif

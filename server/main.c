@@ -5,11 +5,11 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "api.h"
 #include "auth.h"
 #include "config.h"
 #include "db.h"
 #include "feed.h"
-#include "http.h"
 #include "refdata.h"
 
 static const char *env(const char *name)
@@ -58,10 +58,6 @@ static int serve(struct config *cfg)
 	db_configure(cfg->database_url, cfg->statement_timeout_ms);
 	auth_register_statements();
 	api_register_statements();
-	records_register_statements();
-	changes_register_statements();
-	idempotency_register_statements();
-	findings_register_statements();
 	struct auth_config ac = {
 	    .rate_per_sec = cfg->rate_per_sec, .burst = cfg->rate_burst, .cache_ttl_sec = 1.0};
 	auth_configure(&ac);
@@ -83,7 +79,7 @@ static int serve(struct config *cfg)
 	/* A worker that connects on its first request makes its clients wait. */
 	db_connect_ahead(cfg->threads);
 	char err[256];
-	struct MHD_Daemon *d = http_start(cfg, err, sizeof(err));
+	struct MHD_Daemon *d = http_start(cfg, &api_hooks, err, sizeof(err));
 	if (!d) {
 		fprintf(stderr, "soilshare: %s\n", err);
 		return 1;
@@ -94,6 +90,8 @@ static int serve(struct config *cfg)
 	sigwait(&set, &sig);
 	fprintf(stderr, "soilshare: %s received, finishing in-flight requests\n",
 	        sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	http_stop_accepting();
+	feed_stop(); /* long-polls answer now: no suspended connection may outlive the daemon */
 	http_stop(d, cfg->drain_timeout_sec);
 	fprintf(stderr, "soilshare: stopped\n");
 	return 0;

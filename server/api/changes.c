@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csvio.h"
-#include "csvrows.h"
+#include "api.h"
 #include "datasets.h"
 #include "db.h"
 #include "feed.h"
-#include "http.h"
+#include "internal.h"
+#include "listpage.h"
 #include "strbuf.h"
 
 static const char sql_sequence[] = "SELECT feed_sequence()";
@@ -21,7 +21,8 @@ static const char sql_read[] =
     " 'publisher', publisher, 'changed_at', rfc3339(changed_at), 'record', "
     "change_record(c))::text, "
     " pos, extract(epoch FROM changed_at)::bigint "
-    "FROM changes c WHERE pos > $1 AND ($2::text[] IS NULL OR dataset = ANY ($2::text[])) "
+    "FROM changes c WHERE pos > $1 AND ($2::jsonb IS NULL OR dataset = ANY (ARRAY (SELECT "
+    " jsonb_array_elements_text($2::jsonb)))) "
     "ORDER BY pos LIMIT $3";
 
 static const char sql_latest[] =
@@ -108,9 +109,10 @@ static const char *const feed_columns[] = {"dataset",   "id",         "op",     
 
 static void answer_page(struct request *req, PGresult *res, int rows, const char *next)
 {
+	static const struct page_shape shape = {.member = "changes", .csv_columns = feed_columns};
 	struct strbuf link;
 	strbuf_init(&link, 128);
-	strbuf_addf(&link, "Link: <%s?cursor=%s", req->path, next);
+	strbuf_addf(&link, "%s?cursor=%s", req->path, next);
 	const char *ds = req_query(req, "datasets");
 	if (ds) {
 		strbuf_adds(&link, "&datasets=");
@@ -119,40 +121,28 @@ static void answer_page(struct request *req, PGresult *res, int rows, const char
 	const char *limit = req_query(req, "limit");
 	if (limit)
 		strbuf_addf(&link, "&limit=%.8s", limit);
-	strbuf_adds(&link, ">; rel=\"next\"");
-
-	struct strbuf body;
-	size_t hint = 64;
-	for (int i = 0; i < rows; i++)
-		hint += (size_t)PQgetlength(res, i, 0) + 1;
-	strbuf_init(&body, hint);
-	if (req->want_csv) {
-		csv_write_columns(feed_columns, &body);
-		for (int i = 0; i < rows; i++) {
-			json_t *change = json_loads(PQgetvalue(res, i, 0), 0, NULL);
-			csv_write_json_row(feed_columns, change, &body);
-			json_decref(change);
-		}
-	} else {
-		strbuf_adds(&body, "{\"changes\":[");
-		for (int i = 0; i < rows; i++) {
-			if (i)
-				strbuf_addc(&body, ',');
-			strbuf_add(&body, PQgetvalue(res, i, 0), (size_t)PQgetlength(res, i, 0));
-		}
-		strbuf_addf(&body, "],\"next_cursor\":\"%s\"}", next);
-	}
-	size_t len;
-	char *text = strbuf_detach(&body, &len);
-	respond_owned(req, 200, req->want_csv ? "text/csv; charset=utf-8" : "application/json",
-	              text, len, link.buf);
+	page_respond(req, res, rows, &shape, next, link.buf);
 	strbuf_release(&link);
+}
+
+static void read_feed(struct request *req);
+
+/* A long-poll parks its connection until the feed moves; read_feed() runs again then. */
+static void suspend(void *arg)
+{
+	http_suspend(arg, read_feed);
+}
+
+static void resume(void *arg)
+{
+	http_resume(arg);
 }
 
 /* Reads the feed for the parsed query; waits (suspending the connection) when asked. */
 static void read_feed(struct request *req)
 {
-	struct feed_query *q = req->feed;
+	struct call *c = call_of(req);
+	struct feed_query *q = c->feed;
 	char after[24], limit[16];
 	snprintf(after, sizeof(after), "%" PRId64, q->after_pos);
 	snprintf(limit, sizeof(limit), "%d", q->limit);
@@ -175,12 +165,10 @@ static void read_feed(struct request *req)
 		}
 	}
 	int rows = PQntuples(res);
-	if (rows == 0 && q->wait > 0 && feed_now() < req->wait_deadline) {
+	if (rows == 0 && q->wait > 0 && feed_now() < c->wait_deadline) {
 		PQclear(res);
-		req->resume = read_feed;
-		if (feed_wait(req, req->wait_deadline))
+		if (feed_wait(c->wait_deadline, suspend, resume, req))
 			return;
-		req->resume = NULL;
 		res = db_exec("feed_read", 3, params);
 		if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
 			problem_db(req, res);
@@ -201,27 +189,6 @@ static void read_feed(struct request *req)
 	PQclear(res);
 }
 
-struct arg_list {
-	struct query_arg items[16];
-	size_t n;
-	bool overflow;
-};
-
-static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *key,
-                               const char *value)
-{
-	(void)kind;
-	struct arg_list *a = cls;
-	if (a->n == sizeof(a->items) / sizeof(a->items[0])) {
-		a->overflow = true;
-		return MHD_NO;
-	}
-	a->items[a->n].key = key;
-	a->items[a->n].value = value;
-	a->n++;
-	return MHD_YES;
-}
-
 static void release_feed_query(void *p)
 {
 	feed_query_release(p);
@@ -229,19 +196,20 @@ static void release_feed_query(void *p)
 
 void handle_changes(struct request *req)
 {
-	struct arg_list args = {.n = 0};
-	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, collect, &args);
+	struct query_arg args[16];
+	int n = req_query_args(req, args, 16);
 	struct feed_query *q = arena_alloc(&req->arena, sizeof(*q));
 	char err[256];
-	if (args.overflow) {
-		problem(req, 400, "bad-request", "Bad Request", "too many query parameters");
+	if (n < 0) {
+		problem(req, 400, "bad-request", "Bad Request",
+		        "too many query parameters; the feed takes cursor, datasets, limit and wait");
 		return;
 	}
-	if (feed_query_parse(args.items, args.n, q, err, sizeof(err)) < 0) {
+	if (feed_query_parse(args, (size_t)n, q, err, sizeof(err)) < 0) {
 		problem(req, 400, "bad-request", "Bad Request", "%s", err);
 		return;
 	}
-	req->feed = q;
+	call_of(req)->feed = q;
 	req->cleanup = release_feed_query;
 	req->cleanup_arg = q;
 	if (q->latest) {
@@ -257,6 +225,6 @@ void handle_changes(struct request *req)
 		        feed_retention() / 86400);
 		return;
 	}
-	req->wait_deadline = feed_now() + q->wait;
+	call_of(req)->wait_deadline = feed_now() + q->wait;
 	read_feed(req);
 }

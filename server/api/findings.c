@@ -2,18 +2,22 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api.h"
 #include "datasets.h"
 #include "db.h"
-#include "http.h"
+#include "internal.h"
+#include "listpage.h"
+#include "listquery.h"
 
 /* The list query's field filters ($6) are status, rule, plot_id and agency; agency
  * matches any of a finding's agencies. */
 static const char sql_findings[] =
     "SELECT finding_doc(f)::text, f.id FROM findings f "
     "WHERE $1::text IS NOT NULL AND f.id > $2 "
-    "AND ($3::text[] IS NULL OR f.district = ANY ($3::text[])) "
+    "AND ($3::jsonb IS NULL OR f.district = ANY (ARRAY (SELECT jsonb_array_elements_text("
+    "     $3::jsonb)))) "
     "AND ($4::timestamptz IS NULL OR f.updated_at >= $4::timestamptz) "
-    "AND ($5::text[] IS NULL OR 'soilshare' = ANY ($5::text[])) "
+    "AND ($5::jsonb IS NULL OR $5::jsonb ? 'soilshare') "
     "AND ($6::jsonb IS NULL OR NOT EXISTS (SELECT 1 FROM jsonb_each($6::jsonb) x (k, v) "
     "     WHERE NOT CASE x.k "
     "       WHEN 'agency' THEN f.agencies ?| ARRAY (SELECT jsonb_array_elements_text(x.v)) "
@@ -51,11 +55,14 @@ static const char *const finding_columns[] = {
 
 void handle_findings(struct request *req)
 {
+	static const struct page_shape shape = {.member = "items", .csv_columns = finding_columns};
 	const char *rules = req_query(req, "rule");
-	for (const char *p = rules; p && *p;) {
-		size_t len = strcspn(p, ",");
+	struct slice names[LIST_MAX_VALUES];
+	int n = rules ? comma_split(rules, names, LIST_MAX_VALUES) : 0;
+	for (int i = 0; i < n; i++) {
 		char name[64];
-		snprintf(name, sizeof(name), "%.*s", (int)(len < 63 ? len : 63), p);
+		snprintf(name, sizeof(name), "%.*s", (int)(names[i].len < 63 ? names[i].len : 63),
+		         names[i].p);
 		if (!refdata_rule_known(&g_refdata, name)) {
 			problem(
 			    req, 400, "bad-request", "Bad Request",
@@ -64,9 +71,6 @@ void handle_findings(struct request *req)
 			    name);
 			return;
 		}
-		p += len;
-		if (*p == ',')
-			p++;
 	}
-	list_serve(req, &findings_filters, "findings_list", "findings", finding_columns);
+	list_serve(req, &findings_filters, "findings_list", "findings", &shape);
 }

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "db.h"
 #include "encoding.h"
-#include "http.h"
-#include "ids.h"
+#include "internal.h"
 
 #define IDEM_KEY_MAX 255
 
@@ -48,9 +48,10 @@ void idempotency_register_statements(void)
 /* Keys are per agency; a district key's scope is its district. */
 static const char *scope_of(struct request *req)
 {
-	if (req->who.district[0])
-		return arena_printf(&req->arena, "district:%s", req->who.district);
-	return req->who.agency;
+	const struct identity *who = who_of(req);
+	if (who->district[0])
+		return arena_printf(&req->arena, "district:%s", who->district);
+	return who->agency;
 }
 
 static bool key_valid_text(const char *k)
@@ -105,8 +106,9 @@ bool idempotency_begin(struct request *req)
 	bool claimed = PQntuples(res) == 1;
 	PQclear(res);
 	if (claimed) {
-		req->idem_key = arena_strdup(&req->arena, key);
-		req->idem_scope = scope;
+		struct call *c = call_of(req);
+		c->idem_key = arena_strdup(&req->arena, key);
+		c->idem_scope = scope;
 		return false;
 	}
 	res = db_exec("idem_lookup", 2, params);
@@ -141,13 +143,14 @@ bool idempotency_begin(struct request *req)
 void idempotency_capture(struct request *req, unsigned status, const char *content_type,
                          const char *body, size_t len, const char *extra)
 {
-	if (!req->idem_key || req->idem_saved)
+	struct call *c = call_of(req);
+	if (!c->idem_key || c->idem_saved)
 		return;
-	req->idem_saved = true;
-	req->idem_status = status;
-	req->idem_content_type = content_type ? arena_strdup(&req->arena, content_type) : NULL;
-	req->idem_headers = extra ? arena_strdup(&req->arena, extra) : NULL;
-	req->idem_body = arena_strndup(&req->arena, body ? body : "", body ? len : 0);
+	c->idem_saved = true;
+	c->idem_status = status;
+	c->idem_content_type = content_type ? arena_strdup(&req->arena, content_type) : NULL;
+	c->idem_headers = extra ? arena_strdup(&req->arena, extra) : NULL;
+	c->idem_body = arena_strndup(&req->arena, body ? body : "", body ? len : 0);
 	/* Stored before the response leaves when no transaction is open, so that a retry
 	 * that follows the response finds it; else when the request completes. */
 	if (!db_in_transaction())
@@ -156,24 +159,25 @@ void idempotency_capture(struct request *req, unsigned status, const char *conte
 
 void idempotency_finish(struct request *req)
 {
-	if (!req->idem_key)
+	struct call *c = call_of(req);
+	if (!c->idem_key)
 		return;
-	const char *params[6] = {req->idem_scope, req->idem_key};
-	if (!req->idem_saved || req->idem_status >= 500) {
+	const char *params[6] = {c->idem_scope, c->idem_key};
+	if (!c->idem_saved || c->idem_status >= 500) {
 		PGresult *res = db_exec("idem_forget", 2, params);
 		if (res)
 			PQclear(res);
-		req->idem_key = NULL;
+		c->idem_key = NULL;
 		return;
 	}
 	char status[8];
-	snprintf(status, sizeof(status), "%u", req->idem_status);
+	snprintf(status, sizeof(status), "%u", c->idem_status);
 	params[2] = status;
-	params[3] = req->idem_content_type;
-	params[4] = req->idem_headers;
-	params[5] = req->idem_body;
+	params[3] = c->idem_content_type;
+	params[4] = c->idem_headers;
+	params[5] = c->idem_body;
 	PGresult *res = db_exec("idem_finish", 6, params);
 	if (res)
 		PQclear(res);
-	req->idem_key = NULL;
+	c->idem_key = NULL;
 }

@@ -3,10 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "datasets.h"
 #include "db.h"
 #include "embedded.h"
-#include "http.h"
+#include "internal.h"
 #include "metrics.h"
 #include "strbuf.h"
 
@@ -30,7 +31,7 @@ static const struct db_stmt statements[] = {
     {"agencies_json", sql_agencies},
 };
 
-void api_register_statements(void)
+void service_register_statements(void)
 {
 	db_register(statements, sizeof(statements) / sizeof(statements[0]));
 }
@@ -69,28 +70,7 @@ void handle_metrics(struct request *req)
 {
 	struct strbuf sb;
 	strbuf_init(&sb, 1024);
-	strbuf_adds(&sb, "# HELP soilshare_http_requests_total HTTP requests answered, by status "
-	                 "class.\n# TYPE soilshare_http_requests_total counter\n");
-	for (int c = 1; c <= 5; c++)
-		strbuf_addf(&sb, "soilshare_http_requests_total{class=\"%dxx\"} %lu\n", c,
-		            atomic_load(&g_metrics.requests[c]));
-	strbuf_addf(
-	    &sb,
-	    "# HELP soilshare_http_in_flight Requests being processed.\n"
-	    "# TYPE soilshare_http_in_flight gauge\nsoilshare_http_in_flight %ld\n"
-	    "# HELP soilshare_db_connects_total Database connections opened.\n"
-	    "# TYPE soilshare_db_connects_total counter\nsoilshare_db_connects_total %lu\n"
-	    "# HELP soilshare_auth_cache_hits_total API key checks answered from memory.\n"
-	    "# TYPE soilshare_auth_cache_hits_total counter\n"
-	    "soilshare_auth_cache_hits_total %lu\n"
-	    "# HELP soilshare_auth_cache_misses_total API key checks that read the database.\n"
-	    "# TYPE soilshare_auth_cache_misses_total counter\n"
-	    "soilshare_auth_cache_misses_total %lu\n"
-	    "# HELP soilshare_rate_limited_total Requests refused by the per-key rate limit.\n"
-	    "# TYPE soilshare_rate_limited_total counter\nsoilshare_rate_limited_total %lu\n",
-	    atomic_load(&g_metrics.in_flight), atomic_load(&g_metrics.db_reconnects),
-	    atomic_load(&g_metrics.auth_cache_hits), atomic_load(&g_metrics.auth_cache_misses),
-	    atomic_load(&g_metrics.rate_limited));
+	metrics_write(&sb);
 	size_t len;
 	char *text = strbuf_detach(&sb, &len);
 	respond_owned(req, 200, "text/plain; version=0.0.4", text, len, NULL);
@@ -105,12 +85,12 @@ void handle_me(struct request *req)
 {
 	json_t *can = json_array();
 	for (size_t i = 0; i < datasets_count; i++)
-		if (authz_may_publish(datasets[i], &req->who))
+		if (authz_may_publish(datasets[i], who_of(req)))
 			json_array_append_new(can, json_string(datasets[i]->name));
-	json_t *body =
-	    json_pack("{s:s, s:o, s:s, s:o}", "agency", req->who.agency, "district",
-	              req->who.district[0] ? json_string(req->who.district) : json_null(), "key_id",
-	              req->who.key_id, "can_write", can);
+	const struct identity *who = who_of(req);
+	json_t *body = json_pack("{s:s, s:o, s:s, s:o}", "agency", who->agency, "district",
+	                         who->district[0] ? json_string(who->district) : json_null(),
+	                         "key_id", who->key_id, "can_write", can);
 	respond_json(req, 200, body, NULL);
 	json_decref(body);
 }

@@ -55,95 +55,112 @@ bool rfc3339_valid(const char *s)
 	return false;
 }
 
-/* Appends "a","b" items of a comma list to `sb` as a PostgreSQL array literal
- * or JSON array, checking each value with `check`. */
-static int split_values(const char *value, const char *name, const struct field *f,
-                        const struct refdata *ref, struct strbuf *sb, bool json, char *errbuf,
-                        size_t size)
+/* Whether one filter value fits the field's type; -1 with a message when not. */
+static int value_check(const char *v, const char *name, const struct field *f,
+                       const struct refdata *ref, char *errbuf, size_t size)
 {
-	const char *p = value;
-	int count = 0;
-	strbuf_addc(sb, json ? '[' : '{');
-	for (;;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		if (len == 0 || len > 200) {
+	if (!f)
+		return 0;
+	if (f->type == FT_ENUM && f->values) {
+		for (const char *const *e = f->values; *e; e++)
+			if (strcmp(*e, v) == 0)
+				return 0;
+		struct strbuf allowed;
+		strbuf_init(&allowed, 128);
+		for (const char *const *e = f->values; *e; e++)
+			strbuf_addf(&allowed, "%s%s", e == f->values ? "" : ", ", *e);
+		snprintf(errbuf, size, "filter %s: \"%.*s\" is not one of: %s", name,
+		         utf8_cut(v, 60), v, allowed.buf);
+		strbuf_release(&allowed);
+		return -1;
+	}
+	if (f->type == FT_INTEGER) {
+		char *end;
+		errno = 0;
+		long x = strtol(v, &end, 10);
+		if (*end || errno || x < (long)f->min || x > (long)f->max) {
+			snprintf(errbuf, size, "filter %s: \"%.*s\" is not an integer from %g to %g",
+			         name, utf8_cut(v, 60), v, f->min, f->max);
+			return -1;
+		}
+	} else if (f->type == FT_BOOLEAN && strcmp(v, "true") && strcmp(v, "false")) {
+		snprintf(errbuf, size, "filter %s takes true or false", name);
+		return -1;
+	} else if (f->type == FT_MONTH && !month_valid(v)) {
+		snprintf(errbuf, size, "filter %s: \"%.*s\" is not a month YYYY-MM", name,
+		         utf8_cut(v, 60), v);
+		return -1;
+	} else if (f->type == FT_DISTRICT && ref && !refdata_district(ref, v)) {
+		snprintf(errbuf, size, "filter %s: \"%.*s\" is not a district code; see /v1/districts",
+		         name, utf8_cut(v, 60), v);
+		return -1;
+	}
+	return 0;
+}
+
+/* The values of a filter, `field=a,b` for any of a and b, as a JSON array; each value is
+ * checked against the field's type (`f` NULL: any text). NULL with a message on error. */
+static json_t *filter_values(const char *value, const char *name, const struct field *f,
+                             const struct refdata *ref, char *errbuf, size_t size)
+{
+	struct slice items[LIST_MAX_VALUES];
+	int n = comma_split(value, items, LIST_MAX_VALUES);
+	if (n < 0) {
+		snprintf(errbuf, size, "filter %s takes at most %d values", name, LIST_MAX_VALUES);
+		return NULL;
+	}
+	json_t *out = json_array();
+	for (int i = 0; i < n; i++) {
+		if (items[i].len == 0 || items[i].len > 200) {
 			snprintf(errbuf, size,
 			         "filter %s has an empty or overlong value; give one value or a "
 			         "comma-separated list",
 			         name);
-			return -1;
-		}
-		if (++count > LIST_MAX_VALUES) {
-			snprintf(errbuf, size, "filter %s takes at most %d values", name,
-			         LIST_MAX_VALUES);
-			return -1;
+			goto fail;
 		}
 		char v[208];
-		memcpy(v, p, len);
-		v[len] = '\0';
+		memcpy(v, items[i].p, items[i].len);
+		v[items[i].len] = '\0';
 		/* PostgreSQL refuses text that is not UTF-8: a 400 here, not a 500 there. */
-		if (!utf8_valid(v, len)) {
+		if (!utf8_valid(v, items[i].len)) {
 			snprintf(errbuf, size, "filter %s has a value that is not UTF-8 text",
 			         name);
-			return -1;
+			goto fail;
 		}
 		for (const char *c = v; *c; c++)
-			if ((unsigned char)*c < 0x20 || *c == '"' || *c == '\\' || *c == '{' ||
-			    *c == '}') {
+			if ((unsigned char)*c < 0x20 || *c == 0x7f) {
 				snprintf(errbuf, size,
-				         "filter %s has a value with a character it "
-				         "cannot contain",
+				         "filter %s has a value with a control character; values are "
+				         "codes and names, one line each",
 				         name);
-				return -1;
+				goto fail;
 			}
-		if (f && f->type == FT_ENUM) {
-			bool ok = false;
-			for (const char *const *e = f->values; *e && !ok; e++)
-				ok = strcmp(*e, v) == 0;
-			if (!ok) {
-				struct strbuf allowed;
-				strbuf_init(&allowed, 128);
-				for (const char *const *e = f->values; *e; e++)
-					strbuf_addf(&allowed, "%s%s", e == f->values ? "" : ", ",
-					            *e);
-				snprintf(errbuf, size, "filter %s: \"%.*s\" is not one of: %s",
-				         name, utf8_cut(v, 60), v, allowed.buf);
-				strbuf_release(&allowed);
-				return -1;
-			}
-		} else if (f && f->type == FT_INTEGER) {
-			char *end;
-			errno = 0;
-			long x = strtol(v, &end, 10);
-			if (*end || errno || x < (long)f->min || x > (long)f->max) {
-				snprintf(errbuf, size,
-				         "filter %s: \"%.*s\" is not an integer from %g to %g",
-				         name, utf8_cut(v, 60), v, f->min, f->max);
-				return -1;
-			}
-		} else if (f && f->type == FT_BOOLEAN && strcmp(v, "true") && strcmp(v, "false")) {
-			snprintf(errbuf, size, "filter %s takes true or false", name);
-			return -1;
-		} else if (f && f->type == FT_MONTH && !month_valid(v)) {
-			snprintf(errbuf, size, "filter %s: \"%.*s\" is not a month YYYY-MM", name,
-			         utf8_cut(v, 60), v);
-			return -1;
-		} else if (f && f->type == FT_DISTRICT && ref && !refdata_district(ref, v)) {
-			snprintf(errbuf, size,
-			         "filter %s: \"%.*s\" is not a district code; see /v1/districts",
-			         name, utf8_cut(v, 60), v);
-			return -1;
-		}
-		if (count > 1)
-			strbuf_addc(sb, ',');
-		strbuf_addf(sb, "\"%s\"", v);
-		if (!comma)
-			break;
-		p = comma + 1;
+		if (value_check(v, name, f, ref, errbuf, size) < 0)
+			goto fail;
+		json_array_append_new(out, json_string(v));
 	}
-	strbuf_addc(sb, json ? ']' : '}');
-	return 0;
+	return out;
+fail:
+	json_decref(out);
+	return NULL;
+}
+
+/* A message naming the parameters a list of `ds` takes. */
+static void unknown_parameter(const struct dataset *ds, const char *k, char *errbuf, size_t size)
+{
+	struct strbuf names;
+	strbuf_init(&names, 128);
+	for (size_t j = 0; j < ds->n_fields; j++)
+		if (ds->fields[j].filter && strcmp(ds->fields[j].name, "district"))
+			strbuf_addf(&names, ", %s", ds->fields[j].name);
+	for (size_t j = 0; j < ds->n_derived; j++)
+		if (ds->derived[j].filter)
+			strbuf_addf(&names, ", %s", ds->derived[j].name);
+	snprintf(errbuf, size,
+	         "unknown query parameter %.*s; %s takes limit, cursor, district, updated_since, "
+	         "publisher%s",
+	         utf8_cut(k, 40), k, ds->name, names.buf);
+	strbuf_release(&names);
 }
 
 static int cmp_args(const void *a, const void *b)
@@ -162,7 +179,7 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 		snprintf(errbuf, size, "too many query parameters (at most %d)", LIST_MAX_ARGS);
 		return -1;
 	}
-	struct query_arg sorted[LIST_MAX_ARGS];
+	struct query_arg sorted[LIST_MAX_ARGS] = {{NULL, NULL}};
 	if (n)
 		memcpy(sorted, args, n * sizeof(*args));
 	qsort(sorted, n, sizeof(*sorted), cmp_args);
@@ -175,12 +192,10 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 			return -1;
 		}
 
-	struct strbuf fields, link;
-	strbuf_init(&fields, 64);
+	json_t *fields = json_object();
+	struct strbuf link;
 	strbuf_init(&link, 64);
 	const char *cursor = NULL;
-	int nfields = 0;
-	strbuf_addc(&fields, '{');
 	for (size_t i = 0; i < n; i++) {
 		const char *k = sorted[i].key, *v = sorted[i].value;
 		if (!v || !*v) {
@@ -210,14 +225,11 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 			         utf8_cut(k, 40), k);
 			goto fail;
 		}
-		struct strbuf one;
-		strbuf_init(&one, 64);
 		if (strcmp(k, "updated_since") == 0) {
 			if (!rfc3339_valid(v)) {
 				snprintf(errbuf, size,
 				         "updated_since must be an RFC 3339 time such as "
 				         "2024-01-31T00:00:00Z");
-				strbuf_release(&one);
 				goto fail;
 			}
 			snprintf(q->since_buf, sizeof(q->since_buf), "%s", v);
@@ -228,51 +240,34 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 		} else if (strcmp(k, "district") == 0 || strcmp(k, "publisher") == 0) {
 			static const struct field district_field = {.name = "district",
 			                                            .type = FT_DISTRICT};
-			const struct field *f = k[0] == 'd' ? &district_field : NULL;
-			if (split_values(v, k, f, ref, &one, false, errbuf, size) < 0) {
-				strbuf_release(&one);
+			bool district = k[0] == 'd';
+			json_t *values =
+			    filter_values(v, k, district ? &district_field : NULL, ref, errbuf, size);
+			if (!values)
 				goto fail;
-			}
-			char **dst = k[0] == 'd' ? &q->district : &q->publisher;
-			*dst = strbuf_detach(&one, NULL);
+			char **dst = district ? &q->district : &q->publisher;
+			*dst = json_dumps(values, JSON_COMPACT);
+			json_decref(values);
 		} else {
 			const struct field *f = dataset_filter_field(ds, k);
-			if (!f || strcmp(k, "district") == 0) {
-				struct strbuf names;
-				strbuf_init(&names, 128);
-				for (size_t j = 0; j < ds->n_fields; j++)
-					if (ds->fields[j].filter &&
-					    strcmp(ds->fields[j].name, "district"))
-						strbuf_addf(&names, ", %s", ds->fields[j].name);
-				for (size_t j = 0; j < ds->n_derived; j++)
-					if (ds->derived[j].filter)
-						strbuf_addf(&names, ", %s", ds->derived[j].name);
-				snprintf(errbuf, size,
-				         "unknown query parameter %.*s; %s takes limit, cursor, "
-				         "district, updated_since, publisher%s",
-				         utf8_cut(k, 40), k, ds->name, names.buf);
-				strbuf_release(&names);
-				strbuf_release(&one);
+			if (!f) {
+				unknown_parameter(ds, k, errbuf, size);
 				goto fail;
 			}
-			if (nfields++)
-				strbuf_addc(&fields, ',');
-			strbuf_addf(&fields, "\"%s\":", k);
-			if (split_values(v, k, f, NULL, &fields, true, errbuf, size) < 0) {
-				strbuf_release(&one);
+			json_t *values = filter_values(v, k, f, NULL, errbuf, size);
+			if (!values)
 				goto fail;
-			}
+			json_object_set_new(fields, k, values);
 		}
-		strbuf_release(&one);
 		strbuf_addf(&link, "&%s=", k);
 		strbuf_add_urlencoded(&link, v);
 	}
-	strbuf_addc(&fields, '}');
-	if (nfields)
-		q->fields = strbuf_detach(&fields, NULL);
+	if (json_object_size(fields))
+		q->fields = json_dumps(fields, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(fields);
+	fields = NULL;
 	q->filter_hash = fnv1a32(link.buf, link.len, FNV1A32_INIT);
 	q->link_query = strbuf_detach(&link, NULL);
-	strbuf_release(&fields);
 	if (cursor) {
 		uint32_t h;
 		if (cursor_decode(cursor, &h, q->after_id, sizeof(q->after_id)) < 0) {
@@ -292,7 +287,7 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 	}
 	return 0;
 fail:
-	strbuf_release(&fields);
+	json_decref(fields);
 	strbuf_release(&link);
 	list_query_release(q);
 	return -1;

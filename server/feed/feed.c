@@ -10,8 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <libpq-fe.h>
-#include <microhttpd.h>
 
 #include "auth.h"
 #include "cursor.h"
@@ -19,8 +19,6 @@
 #include "db.h"
 #include "encoding.h"
 #include "feed.h"
-#include "http.h"
-#include "strbuf.h"
 #include "utf8.h"
 
 int feed_cursor_encode(int64_t pos, int64_t time, char *out, size_t size)
@@ -115,30 +113,31 @@ int feed_query_parse(const struct query_arg *args, size_t n, struct feed_query *
 			}
 			break;
 		case 1: {
-			struct strbuf sb;
-			strbuf_init(&sb, 64);
-			strbuf_addc(&sb, '{');
-			const char *p = v;
-			for (int count = 0;; count++) {
-				size_t len = strcspn(p, ",");
+			struct slice items[64];
+			int count = comma_split(v, items, 64);
+			if (count < 0) {
+				snprintf(errbuf, size, "datasets takes at most 64 names");
+				goto fail;
+			}
+			json_t *list = json_array();
+			for (int j = 0; j < count; j++) {
 				char name[64];
-				snprintf(name, sizeof(name), "%.*s", (int)(len < 63 ? len : 63), p);
+				size_t len = items[j].len;
+				snprintf(name, sizeof(name), "%.*s", (int)(len < 63 ? len : 63),
+				         items[j].p);
 				if (len == 0 || len > 63 ||
 				    (!dataset_exists(name) && strcmp(name, "findings") != 0)) {
 					snprintf(errbuf, size,
 					         "datasets: \"%.*s\" is not a dataset; GET "
 					         "/v1/datasets lists them",
 					         utf8_cut(name, 40), name);
-					strbuf_release(&sb);
+					json_decref(list);
 					goto fail;
 				}
-				strbuf_addf(&sb, "%s\"%s\"", count ? "," : "", name);
-				if (!p[len])
-					break;
-				p += len + 1;
+				json_array_append_new(list, json_string(name));
 			}
-			strbuf_addc(&sb, '}');
-			q->datasets = strbuf_detach(&sb, NULL);
+			q->datasets = json_dumps(list, JSON_COMPACT);
+			json_decref(list);
 			break;
 		}
 		case 2:
@@ -175,7 +174,8 @@ void feed_query_release(struct feed_query *q)
 #define MAX_WAITERS 4096
 
 struct waiter {
-	struct request *req;
+	void (*resume)(void *arg);
+	void *arg;
 	double deadline;
 };
 
@@ -198,15 +198,16 @@ double feed_retention(void)
 	return config.retention_sec;
 }
 
-bool feed_wait(struct request *req, double deadline)
+bool feed_wait(double deadline, void (*suspend)(void *arg), void (*resume)(void *arg), void *arg)
 {
 	pthread_mutex_lock(&waiters_lock);
 	bool ok = running && n_waiters < MAX_WAITERS;
 	if (ok) {
-		waiters[n_waiters].req = req;
+		waiters[n_waiters].resume = resume;
+		waiters[n_waiters].arg = arg;
 		waiters[n_waiters].deadline = deadline;
 		n_waiters++;
-		MHD_suspend_connection(req->conn);
+		suspend(arg);
 	}
 	pthread_mutex_unlock(&waiters_lock);
 	return ok;
@@ -220,7 +221,7 @@ static void wake(bool all)
 	size_t kept = 0;
 	for (size_t i = 0; i < n_waiters; i++) {
 		if (all || waiters[i].deadline <= t)
-			MHD_resume_connection(waiters[i].req->conn);
+			waiters[i].resume(waiters[i].arg);
 		else
 			waiters[kept++] = waiters[i];
 	}

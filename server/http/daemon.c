@@ -12,15 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "datasets.h"
-#include "db.h"
-#include "feed.h"
 #include "http.h"
+#include "http_internal.h"
 #include "ids.h"
 #include "metrics.h"
 #include "utf8.h"
 
-struct metrics g_metrics;
+const struct http_hooks *http_hooks_in_use;
 
 /* Memory MHD gives each connection: the header block (16 KiB, checked here) and a read
  * buffer. Every open connection holds it, so it bounds memory with many idle clients. */
@@ -59,13 +57,41 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const cha
 	return MHD_YES;
 }
 
-static struct request *request_new(struct MHD_Connection *conn, const char *url, const char *method,
-                                   const char *version)
+static struct request *request_alloc(void)
 {
 	struct request *req = calloc(1, sizeof(*req));
+	if (req)
+		arena_init(&req->arena);
+	return req;
+}
+
+/* libmicrohttpd shows the request line here, before it parses the query into the
+ * connection's memory pool; a query with more than HTTP_MAX_ARGS arguments is cut short
+ * (so that the pool holds) and the request is answered 400 once its headers are in. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	(void)cls;
+	(void)conn;
+	struct request *req = request_alloc();
 	if (!req)
 		return NULL;
-	arena_init(&req->arena);
+	char *query = strchr(uri, '?');
+	size_t args = query ? 1 : 0;
+	for (const char *p = query; p && *p; p++)
+		args += *p == '&';
+	if (args > HTTP_MAX_ARGS) {
+		req->too_many_args = true;
+		/* The line is libmicrohttpd's read buffer, which it parses next. */
+		query[1] = '\0';
+	}
+	return req;
+}
+
+/* Reads the request line and headers into `req` on the first access-handler call. */
+static void request_start(struct request *req, struct MHD_Connection *conn, const char *url,
+                          const char *method, const char *version)
+{
+	req->started = true;
 	req->conn = conn;
 	req->method = http_method_parse(method);
 	req->path = arena_strdup(&req->arena, url);
@@ -94,12 +120,18 @@ static struct request *request_new(struct MHD_Connection *conn, const char *url,
 	if (cl && strtoull(cl, NULL, 10) > req->body_limit)
 		req->body_too_large = true;
 	atomic_fetch_add(&g_metrics.in_flight, 1);
-	return req;
+}
+
+/* Refused on the request line and headers alone, before the body is read. */
+static bool refused_early(const struct request *req)
+{
+	return req->header_too_large || req->framing_error || req->no_host ||
+	       req->body_too_large || req->too_many_args;
 }
 
 static void body_append(struct request *req, const char *data, size_t size)
 {
-	if (req->body_too_large || req->framing_error || req->header_too_large || req->no_host)
+	if (refused_early(req))
 		return;
 	if (req->body_len + size > req->body_limit) {
 		req->body_too_large = true;
@@ -150,44 +182,11 @@ static const char *const json_types[] = {"*/*", "application/*", "application/js
                                          "application/problem+json", NULL};
 static const char *const csv_types[] = {"text/csv", "text/*", NULL};
 
-static void authenticate_and_run(struct request *req)
+static void run(struct request *req)
 {
 	const struct route *r = req->match.route;
-	if (!r->public) {
-		const char *authz =
-		    MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "Authorization");
-		switch (auth_verify(authz, &req->who)) {
-		case AUTH_OK:
-			break;
-		case AUTH_MISSING:
-			problem_ex(
-			    req, 401, "unauthorized", "Unauthorized", NULL,
-			    "WWW-Authenticate: Bearer realm=\"soilshare\"",
-			    "send the API key of your agency as Authorization: Bearer <key>");
-			return;
-		case AUTH_INVALID:
-			problem_ex(
-			    req, 401, "unauthorized", "Unauthorized", NULL,
-			    "WWW-Authenticate: Bearer realm=\"soilshare\", error=\"invalid_token\"",
-			    "the API key is unknown, expired or revoked; ask your "
-			    "administrator for a valid key");
-			return;
-		case AUTH_UNAVAILABLE:
-			problem_db(req, NULL);
-			return;
-		}
-		req->authenticated = true;
-		double wait;
-		if (!auth_rate_allow(req->who.key_id, &wait)) {
-			char hdr[64];
-			snprintf(hdr, sizeof(hdr), "Retry-After: %d", (int)wait + 1);
-			problem_ex(req, 429, "rate-limited", "Too Many Requests", NULL, hdr,
-			           "this key sent more requests than its limit allows; retry after "
-			           "%d second(s)",
-			           (int)wait + 1);
-			return;
-		}
-	}
+	if (!r->public && http_hooks_in_use->authenticate && http_hooks_in_use->authenticate(req))
+		return;
 	const char *accept = req_header(req, "Accept");
 	if (accept && strncmp(req->path, "/v1/", 4) == 0) {
 		bool json = accept_names(accept, json_types);
@@ -200,8 +199,8 @@ static void authenticate_and_run(struct request *req)
 			return;
 		}
 	}
-	if (idempotency_begin(req))
-		return; /* answered: a replay, a conflict or a bad key */
+	if (http_hooks_in_use->before && http_hooks_in_use->before(req))
+		return;
 	r->handler(req);
 }
 
@@ -225,6 +224,13 @@ static void dispatch(struct request *req)
 		        "an HTTP/1.1 request must carry a Host header");
 		return;
 	}
+	if (req->too_many_args) {
+		problem(req, 400, "bad-request", "Bad Request",
+		        "too many query parameters (at most %d); give a filter once, with a "
+		        "comma-separated list for several values",
+		        HTTP_MAX_ARGS);
+		return;
+	}
 	if (req->body_too_large) {
 		problem(req, 413, "payload-too-large", "Payload Too Large",
 		        "the request body is larger than %zu MiB, the limit for this request",
@@ -238,9 +244,10 @@ static void dispatch(struct request *req)
 		return;
 	}
 	enum http_method m = req->method == HTTP_HEAD ? HTTP_GET : req->method;
-	switch (router_match(routes, routes_count, m, req->path, dataset_exists, &req->match)) {
+	switch (router_match(http_hooks_in_use->routes, http_hooks_in_use->n_routes, m, req->path, http_hooks_in_use->is_dataset,
+	                     &req->match)) {
 	case ROUTE_FOUND:
-		authenticate_and_run(req);
+		run(req);
 		return;
 	case ROUTE_METHOD_NOT_ALLOWED: {
 		char allow[96], hdr[128];
@@ -275,17 +282,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
 	(void)cls;
 	struct request *req = *con_cls;
-	if (!req) {
+	if (!req || !req->started) {
 		/* First call: headers only. Answering later keeps the connection alive. */
-		req = request_new(conn, url, method, version);
-		if (!req)
+		if (!req && !(req = request_alloc()))
 			return MHD_NO;
 		*con_cls = req;
+		request_start(req, conn, url, method, version);
 		/* A request refused on its headers alone is answered now, before its body
 		 * is read (MHD accepts a response only in this state or after the body);
 		 * the connection then closes, which is right for such a request. */
-		if (req->header_too_large || req->framing_error || req->no_host ||
-		    req->body_too_large)
+		if (refused_early(req))
 			dispatch(req);
 		return req->queue_failed ? MHD_NO : MHD_YES;
 	}
@@ -305,7 +311,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		dispatch(req);
 	}
 	if (req->resume)
-		return MHD_YES; /* suspended until the feed moves */
+		return MHD_YES; /* suspended until http_resume() */
 	if (!req->responded)
 		problem(req, 500, "internal", "Internal Server Error",
 		        "the server could not answer this request");
@@ -324,11 +330,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 	if (req->cleanup)
 		req->cleanup(req->cleanup_arg);
-	db_request_done();
-	idempotency_finish(req);
-	if (req->status >= 100 && req->status < 600)
-		atomic_fetch_add(&g_metrics.requests[req->status / 100], 1);
-	atomic_fetch_sub(&g_metrics.in_flight, 1);
+	if (req->started) {
+		if (http_hooks_in_use->on_complete)
+			http_hooks_in_use->on_complete(req);
+		if (req->status >= 100 && req->status < 600)
+			atomic_fetch_add(&g_metrics.requests[req->status / 100], 1);
+		atomic_fetch_sub(&g_metrics.in_flight, 1);
+	}
 	free(req->body);
 	arena_release(&req->arena);
 	free(req);
@@ -428,8 +436,10 @@ static int listen_on(const struct sockaddr_in *addr)
 	return fd;
 }
 
-struct MHD_Daemon *http_start(const struct config *cfg, char *errbuf, size_t size)
+struct MHD_Daemon *http_start(const struct config *cfg, const struct http_hooks *h,
+                              char *errbuf, size_t size)
 {
+	http_hooks_in_use = h;
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
 	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET;
 	static char *cert, *key;
@@ -464,7 +474,8 @@ struct MHD_Daemon *http_start(const struct config *cfg, char *errbuf, size_t siz
 	    (unsigned)cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    (unsigned)cfg->per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)cfg->idle_timeout_sec, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_POOL,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_UNESCAPE_CALLBACK,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_URI_LOG_CALLBACK, on_uri,
+	    NULL, MHD_OPTION_UNESCAPE_CALLBACK,
 	    unescape_keep_nul, NULL, MHD_OPTION_ARRAY, cfg->tls_cert ? tls_opts : &tls_opts[2],
 	    MHD_OPTION_END);
 	if (!d) {
@@ -485,16 +496,21 @@ struct MHD_Daemon *http_start(const struct config *cfg, char *errbuf, size_t siz
 	return d;
 }
 
-void http_stop(struct MHD_Daemon *d, int drain_sec)
+void http_stop_accepting(void)
 {
-	/* Stop accepting: shutdown() wakes the acceptor out of accept(). */
+	if (listen_fd < 0)
+		return;
+	/* shutdown() wakes the acceptor out of accept(). */
 	atomic_store(&accepting, false);
 	shutdown(listen_fd, SHUT_RDWR);
 	pthread_join(acceptor, NULL);
 	close(listen_fd);
 	listen_fd = -1;
-	/* Long-polls answer now; suspended connections must not outlive the daemon. */
-	feed_stop();
+}
+
+void http_stop(struct MHD_Daemon *d, int drain_sec)
+{
+	http_stop_accepting();
 	for (int i = 0; i < drain_sec * 20 && atomic_load(&g_metrics.in_flight) > 0; i++)
 		usleep(50 * 1000);
 	MHD_stop_daemon(d);

@@ -3,9 +3,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
 #include "http.h"
+#include "http_internal.h"
 #include "utf8.h"
+
+/* Tells the service what is being answered (it remembers idempotent writes' answers). */
+static void notify(struct request *req, unsigned status, const char *content_type,
+                   const char *body, size_t len, const char *extra)
+{
+	if (http_hooks_in_use && http_hooks_in_use->on_response)
+		http_hooks_in_use->on_response(req, status, content_type, body, len, extra);
+}
 
 /* Adds "Name: value\n..." lines to a response. */
 static void add_extra_headers(struct MHD_Response *resp, const char *extra)
@@ -55,7 +63,7 @@ static void queue(struct request *req, unsigned status, struct MHD_Response *res
 void respond(struct request *req, unsigned status, const char *content_type, const char *body,
              size_t len, const char *extra)
 {
-	idempotency_capture(req, status, content_type, body, len, extra);
+	notify(req, status, content_type, body, len, extra);
 	struct MHD_Response *resp =
 	    MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
 	queue(req, status, resp, content_type, extra);
@@ -72,7 +80,7 @@ void respond_static(struct request *req, unsigned status, const char *content_ty
 void respond_owned(struct request *req, unsigned status, const char *content_type, char *body,
                    size_t len, const char *extra)
 {
-	idempotency_capture(req, status, content_type, body, len, extra);
+	notify(req, status, content_type, body, len, extra);
 	struct MHD_Response *resp =
 	    MHD_create_response_from_buffer_with_free_callback(len, body, free);
 	if (!resp)
@@ -80,20 +88,16 @@ void respond_owned(struct request *req, unsigned status, const char *content_typ
 	queue(req, status, resp, content_type, extra);
 }
 
-static void clear_result(void *cls)
+void respond_borrowed(struct request *req, unsigned status, const char *content_type,
+                      const char *body, size_t len, void (*release)(void *), void *cls,
+                      const char *extra)
 {
-	PQclear(cls);
-}
-
-void respond_pgresult(struct request *req, unsigned status, PGresult *res, const char *extra)
-{
-	char *text = PQgetvalue(res, 0, 0);
-	idempotency_capture(req, status, "application/json", text, strlen(text), extra);
+	notify(req, status, content_type, body, len, extra);
 	struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback_cls(
-	    strlen(text), text, clear_result, res);
+	    len, (void *)body, release, cls);
 	if (!resp)
-		PQclear(res);
-	queue(req, status, resp, "application/json", extra);
+		release(cls);
+	queue(req, status, resp, content_type, extra);
 }
 
 void respond_json(struct request *req, unsigned status, json_t *body, const char *extra)
@@ -154,25 +158,4 @@ void problem_ex(struct request *req, unsigned status, const char *slug, const ch
 	va_start(ap, detail_fmt);
 	problem_v(req, status, slug, title, extra_members, extra_headers, detail_fmt, ap);
 	va_end(ap);
-}
-
-void problem_db(struct request *req, PGresult *res)
-{
-	const char *state = db_sqlstate(res);
-	if (!res || db_unavailable()) {
-		problem_ex(req, 503, "unavailable", "Service Unavailable", NULL, "Retry-After: 2",
-		           "the database is not reachable at the moment; retry in a few seconds");
-	} else if (strcmp(state, "57014") == 0 || strcmp(state, "55P03") == 0 ||
-	           strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0) {
-		problem_ex(req, 503, "unavailable", "Service Unavailable", NULL, "Retry-After: 1",
-		           "the request took too long or met a concurrent change; retry it");
-	} else {
-		fprintf(stderr, "soilshare: database error %s on %s: %s", state, req->path,
-		        PQresultErrorMessage(res));
-		problem(req, 500, "internal", "Internal Server Error",
-		        "the server failed to answer this request (request id %s)",
-		        req->request_id);
-	}
-	if (res)
-		PQclear(res);
 }

@@ -5,7 +5,7 @@
 
 #include "datasets.h"
 #include "harness.h"
-#include "http.h"
+#include "api.h"
 
 static json_t *load_doc(void)
 {

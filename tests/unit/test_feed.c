@@ -25,12 +25,12 @@ Test(feed_query, defaults)
 	feed_query_release(&q);
 }
 
-Test(feed_query, datasets_become_an_array_literal)
+Test(feed_query, datasets_become_a_json_array)
 {
 	struct feed_query q;
 	char err[256];
 	cr_assert_eq(parse(&q, "datasets", "plots,soil-samples", NULL, NULL, err), 0, "%s", err);
-	cr_assert_str_eq(q.datasets, "{\"plots\",\"soil-samples\"}");
+	cr_assert_str_eq(q.datasets, "[\"plots\",\"soil-samples\"]");
 	feed_query_release(&q);
 	cr_assert_eq(parse(&q, "datasets", "plots,,x", NULL, NULL, err), -1);
 	cr_assert_eq(parse(&q, "datasets", "nope", NULL, NULL, err), -1);

@@ -1,6 +1,8 @@
 /* The route table: every endpoint of the service, its handler, whether it needs a key and
- * whether it also answers in CSV. Literal paths come before the {dataset} patterns. */
-#include "http.h"
+ * whether it also answers in CSV; and the hooks that wire the service into the HTTP layer.
+ * Literal paths come before the {dataset} patterns. */
+#include "api.h"
+#include "internal.h"
 
 #define PUBLIC .public = true
 #define CSV    .csv = true
@@ -26,3 +28,13 @@ const struct route routes[] = {
     {.method = HTTP_GET, .pattern = "/v1/{dataset}/{id}/history", .handler = handle_history},
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
+
+const struct http_hooks api_hooks = {
+    .routes = routes,
+    .n_routes = sizeof(routes) / sizeof(routes[0]),
+    .is_dataset = dataset_exists,
+    .authenticate = api_authenticate,
+    .before = api_before,
+    .on_response = api_on_response,
+    .on_complete = api_on_complete,
+};

@@ -1,0 +1,86 @@
+/* The service's endpoints: the route table, the handlers, the hooks that wire keys,
+ * idempotency and the database into the HTTP layer, and what a request carries for them. */
+#ifndef SOILSHARE_API_H
+#define SOILSHARE_API_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "auth.h"
+#include "feed.h"
+#include "http.h"
+
+/* The service's part of a request (`req->app`), from the arena; set by the hooks before
+ * any handler runs, so handlers may use call_of(req) without a check. */
+struct call {
+	struct identity who;
+	bool authenticated;
+	/* Idempotency-Key: the key claimed for this request, and its response to remember. */
+	const char *idem_key;
+	const char *idem_scope;
+	bool idem_saved;
+	unsigned idem_status;
+	const char *idem_content_type, *idem_headers, *idem_body;
+	/* A long-poll of the change feed: its query and when it gives up waiting. */
+	struct feed_query *feed;
+	double wait_deadline;
+};
+
+static inline struct call *call_of(struct request *req)
+{
+	return (struct call *)req->app;
+}
+
+static inline const struct identity *who_of(struct request *req)
+{
+	return &call_of(req)->who;
+}
+
+/* Keys, idempotency and the database, wired into the HTTP layer. */
+extern const struct http_hooks api_hooks;
+
+/* Replies from the database. Both take over `res`: it is cleared when sent or at once. */
+/* Sends column 0 of row 0 as application/json without copying. */
+void respond_pgresult(struct request *req, unsigned status, PGresult *res, const char *extra);
+/* Answers a failed database call (`res` NULL: no answer at all): 503 with Retry-After when
+ * the database is away or the statement met a timeout, lock or serialisation conflict; 500
+ * otherwise, logged with its SQLSTATE. */
+void problem_db(struct request *req, PGresult *res);
+/* Whether a statement's result is what it should be; when not, answers with problem_db()
+ * (taking over `res`) and returns false. */
+bool db_ok(struct request *req, PGresult *res, ExecStatusType expected);
+
+/* Idempotency-Key: begin answers a replay or a conflict (true); capture keeps the
+ * response a request gives; finish stores it once the request's transaction is over. */
+bool idempotency_begin(struct request *req);
+void idempotency_capture(struct request *req, unsigned status, const char *content_type,
+                         const char *body, size_t len, const char *extra);
+void idempotency_finish(struct request *req);
+
+/* The route table and its handlers. */
+extern const struct route routes[];
+extern const size_t routes_count;
+
+void handle_healthz(struct request *req);
+void handle_readyz(struct request *req);
+void handle_metrics(struct request *req);
+void handle_openapi(struct request *req);
+void handle_me(struct request *req);
+void handle_datasets(struct request *req);
+void handle_districts(struct request *req);
+void handle_agencies(struct request *req);
+void handle_list(struct request *req);
+void handle_directory(struct request *req);
+void handle_bulk(struct request *req);
+void handle_history(struct request *req);
+void handle_changes(struct request *req);
+void handle_findings(struct request *req);
+void handle_get(struct request *req);
+void handle_put(struct request *req);
+void handle_patch(struct request *req);
+void handle_delete(struct request *req);
+
+/* Every prepared statement of the endpoints, registered before threads start. */
+void api_register_statements(void);
+
+#endif

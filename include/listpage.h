@@ -1,0 +1,45 @@
+/* Pages of lists: records, the directory, findings and the change feed all answer through
+ * one writer, as JSON or CSV (with room for GeoJSON), with the next page's cursor. */
+#ifndef SOILSHARE_LISTPAGE_H
+#define SOILSHARE_LISTPAGE_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+#include "datasets.h"
+#include "http.h"
+
+/* How a page is laid out. */
+struct page_shape {
+	const char *member;             /* the JSON body's array: "items" or "changes" */
+	const struct dataset *ds;       /* CSV columns: the dataset's own fields, or */
+	const char *const *csv_columns; /* these (NULL-terminated) */
+};
+
+/* Answers a page of `rows` items, column 0 of `res` holding each item's JSON text: JSON
+ * (`next_cursor` when `next` is given) or, when the client asked, CSV. `link` is the URL
+ * of the next page for the Link header, or NULL. Leaves `res` to the caller. */
+void page_respond(struct request *req, const PGresult *res, int rows,
+                  const struct page_shape *shape, const char *next, const char *link);
+
+/* A keyset list: parses the query against `filters` (a descriptor whose filter fields the
+ * list takes), runs `stmt` (parameters: `dataset`, after id, districts, updated_since,
+ * publishers, field filters as JSON, limit + 1; columns: the item as JSON text and its id)
+ * and answers the page with its cursor and Link header. */
+void list_serve(struct request *req, const struct dataset *filters, const char *stmt,
+                const char *dataset, const struct page_shape *shape);
+
+/* The filters every list statement of list_serve() takes, over `records r` ($3 to $7):
+ * any-of districts, updated since, any-of publishers, the dataset's field filters as a
+ * JSON object of any-of arrays, then the order and the limit. */
+#define LIST_FILTERS                                                                               \
+	"AND ($3::jsonb IS NULL OR r.district = ANY (ARRAY (SELECT jsonb_array_elements_text("     \
+	"     $3::jsonb)))) "                                                                      \
+	"AND ($4::timestamptz IS NULL OR r.updated_at >= $4::timestamptz) "                        \
+	"AND ($5::jsonb IS NULL OR r.publisher = ANY (ARRAY (SELECT jsonb_array_elements_text("   \
+	"     $5::jsonb)))) "                                                                      \
+	"AND ($6::jsonb IS NULL OR NOT EXISTS (SELECT 1 FROM jsonb_each($6::jsonb) f (k, v) "      \
+	"     WHERE NOT coalesce(f.v ? (r.data ->> f.k), false))) "                                \
+	"ORDER BY r.id LIMIT $7"
+
+#endif

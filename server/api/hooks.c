@@ -1,0 +1,87 @@
+/* The service's hooks into the HTTP layer: API keys and their rate limit, idempotent
+ * writes, and the database connection's state when a request ends. */
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+#include "db.h"
+#include "internal.h"
+#include "metrics.h"
+#include "write.h"
+
+/* The service's part of the request, made on the first hook that needs it. */
+static struct call *call_new(struct request *req)
+{
+	if (!req->app) {
+		req->app = arena_alloc(&req->arena, sizeof(struct call));
+		memset(req->app, 0, sizeof(struct call));
+	}
+	return req->app;
+}
+
+bool api_authenticate(struct request *req)
+{
+	struct call *c = call_new(req);
+	const char *authz = req_header(req, "Authorization");
+	switch (auth_verify(authz, &c->who)) {
+	case AUTH_OK:
+		break;
+	case AUTH_MISSING:
+		problem_ex(req, 401, "unauthorized", "Unauthorized", NULL,
+		           "WWW-Authenticate: Bearer realm=\"soilshare\"",
+		           "send the API key of your agency as Authorization: Bearer <key>");
+		return true;
+	case AUTH_INVALID:
+		problem_ex(req, 401, "unauthorized", "Unauthorized", NULL,
+		           "WWW-Authenticate: Bearer realm=\"soilshare\", error=\"invalid_token\"",
+		           "the API key is unknown, expired or revoked; ask your administrator "
+		           "for a valid key");
+		return true;
+	case AUTH_UNAVAILABLE:
+		problem_db(req, NULL);
+		return true;
+	}
+	c->authenticated = true;
+	double wait;
+	if (!auth_rate_allow(c->who.key_id, &wait)) {
+		char hdr[64];
+		snprintf(hdr, sizeof(hdr), "Retry-After: %d", (int)wait + 1);
+		problem_ex(req, 429, "rate-limited", "Too Many Requests", NULL, hdr,
+		           "this key sent more requests than its limit allows; retry after %d "
+		           "second(s)",
+		           (int)wait + 1);
+		return true;
+	}
+	return false;
+}
+
+bool api_before(struct request *req)
+{
+	call_new(req);
+	return idempotency_begin(req); /* answered: a replay, a conflict or a bad key */
+}
+
+void api_on_response(struct request *req, unsigned status, const char *content_type,
+                     const char *body, size_t len, const char *extra)
+{
+	if (req->app)
+		idempotency_capture(req, status, content_type, body, len, extra);
+}
+
+void api_on_complete(struct request *req)
+{
+	db_request_done();
+	if (req->app)
+		idempotency_finish(req);
+}
+
+void api_register_statements(void)
+{
+	service_register_statements();
+	record_register_statements();
+	lists_register_statements();
+	changes_register_statements();
+	idempotency_register_statements();
+	findings_register_statements();
+	write_register_statements();
+}

@@ -1,0 +1,25 @@
+/* What the files of the endpoints share among themselves, and nobody else. */
+#ifndef SOILSHARE_API_INTERNAL_H
+#define SOILSHARE_API_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http.h"
+
+/* Each file's prepared statements (api_register_statements() calls them all). */
+void service_register_statements(void);
+void record_register_statements(void);
+void lists_register_statements(void);
+void changes_register_statements(void);
+void idempotency_register_statements(void);
+void findings_register_statements(void);
+
+/* The hooks of api_hooks (hooks.c). */
+bool api_authenticate(struct request *req);
+bool api_before(struct request *req);
+void api_on_response(struct request *req, unsigned status, const char *content_type,
+                     const char *body, size_t len, const char *extra);
+void api_on_complete(struct request *req);
+
+#endif

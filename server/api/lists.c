@@ -1,0 +1,73 @@
+/* Keyset lists of records: GET /v1/{dataset} and the 风险管控和修复名录, GET /v1/directory. */
+#include "api.h"
+#include "db.h"
+#include "internal.h"
+#include "listpage.h"
+
+#define DOC "record_json(r.data, r.publisher, r.version, r.created_at, r.updated_at)"
+
+static const char sql_list[] =
+    "SELECT " DOC ", r.id FROM records r "
+    "WHERE r.dataset = $1 AND r.deleted_at IS NULL AND r.id > $2 " LIST_FILTERS;
+
+/* The 风险管控和修复名录: listed plots and those under control or in effect evaluation, with
+ * the date of their last transition to listed (else their own listed_on). */
+static const char sql_directory[] =
+    "SELECT json_build_object('id', r.id, 'name', r.data ->> 'name', 'district', r.district, "
+    " 'address', r.data ->> 'address', 'status', r.data ->> 'status', "
+    " 'listed_on', coalesce(t.listed_on::text, r.data ->> 'listed_on'), "
+    " 'pollutants', coalesce(r.data -> 'pollutants', '[]'), "
+    " 'responsible_party', r.data ->> 'responsible_party', 'area_m2', r.data -> 'area_m2', "
+    " 'planned_use', r.data ->> 'planned_use', 'land_class', r.data ->> 'land_class', "
+    " 'updated_at', rfc3339(r.updated_at))::text, r.id "
+    "FROM records r LEFT JOIN LATERAL ("
+    " SELECT (c.changed_at AT TIME ZONE 'Asia/Shanghai')::date AS listed_on "
+    "   FROM changes c JOIN changes prev ON prev.dataset = c.dataset AND prev.id = c.id "
+    "    AND prev.version = c.version - 1 AND prev.op = 'upsert' "
+    "  WHERE c.dataset = r.dataset AND c.id = r.id AND c.record ->> 'status' = 'listed' "
+    "    AND prev.record ->> 'status' <> 'listed' "
+    "  ORDER BY c.version DESC LIMIT 1) t ON true "
+    "WHERE r.dataset = $1 AND r.deleted_at IS NULL AND r.id > $2 "
+    "AND r.data ->> 'status' IN ('listed', 'under_control', 'effect_evaluation') " LIST_FILTERS;
+
+static const struct db_stmt statements[] = {
+    {"rec_list", sql_list},
+    {"rec_directory", sql_directory},
+};
+
+void lists_register_statements(void)
+{
+	db_register(statements, sizeof(statements) / sizeof(statements[0]));
+}
+
+void handle_list(struct request *req)
+{
+	const struct dataset *ds = dataset_find(req->match.dataset);
+	const struct page_shape shape = {.member = "items", .ds = ds};
+	list_serve(req, ds, "rec_list", ds->name, &shape);
+}
+
+static const char *const directory_states[] = {"listed", "under_control", "effect_evaluation",
+                                               NULL};
+static const struct field directory_fields[] = {
+    {.name = "status", .type = FT_ENUM, .values = directory_states, .filter = true},
+};
+static const char *const directory_columns[] = {
+    "id",      "name",        "district",   "address",
+    "status",  "listed_on",   "pollutants", "responsible_party",
+    "area_m2", "planned_use", "land_class", "updated_at",
+    NULL,
+};
+/* The filters the directory takes, described as a dataset for the query parser. */
+static const struct dataset directory_filters = {
+    .name = "directory",
+    .fields = directory_fields,
+    .n_fields = sizeof(directory_fields) / sizeof(directory_fields[0]),
+};
+
+void handle_directory(struct request *req)
+{
+	static const struct page_shape shape = {.member = "items",
+	                                        .csv_columns = directory_columns};
+	list_serve(req, &directory_filters, "rec_directory", "plots", &shape);
+}
