@@ -620,13 +620,37 @@ static void check_field(const struct field *f, const struct refdata *ref, json_t
 	}
 }
 
+/* What a JSON value is, for messages: "a string", "an array". */
+static const char *json_kind(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	case JSON_NULL:
+		break;
+	}
+	return "null";
+}
+
 json_t *record_validate(const struct dataset *ds, const struct refdata *ref, json_t *body,
                         const char *path_id, const char *prefix, struct verrors *errs)
 {
 	char ptr[160];
 	size_t before = errs->n + errs->dropped;
 	if (!json_is_object(body)) {
-		verrors_add(errs, prefix[0] ? prefix : "", "a record must be a JSON object");
+		verrors_add(errs, prefix[0] ? prefix : "",
+		            "expected a JSON object holding the record's fields, not %s",
+		            json_kind(body));
 		return NULL;
 	}
 	const char *key;

@@ -44,7 +44,9 @@ json_t *json_parse_strict(const char *buf, size_t len, char *errbuf, size_t size
 		return NULL;
 	}
 	json_error_t err;
-	json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
+	/* Any JSON value: a body that is valid JSON of the wrong type ("text", 123, null) is
+	 * the caller's 422, not a 400 for malformed JSON. */
+	json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
 	if (!j) {
 		snprintf(errbuf, size, "the body is not valid JSON: %s (line %d, column %d)",
 		         err.text, err.line, err.column);

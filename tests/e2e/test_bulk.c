@@ -106,6 +106,48 @@ Test(bulk, one_invalid_record_writes_nothing)
 	free(prefix);
 }
 
+/* Items that are valid JSON but no objects are bad records, each named by its index; a body
+ * that is neither an array nor an object is refused at its root. */
+Test(bulk, items_that_are_not_objects_are_422)
+{
+	char *id = uniq(D "-N");
+	char body[512];
+	snprintf(body, sizeof(body),
+	         "[\"text\", 7, null, {\"id\":\"%s\",\"name\":\"好\",\"district\":\"" D
+	         "\",\"status\":\"suspected\"}]",
+	         id);
+	struct resp *r = call("POST", "/v1/plots", key_of("ecology"), body, NULL);
+	assert_problem(r, 422, "/problems/validation");
+	json_t *errors = json_object_get(r->json, "errors");
+	cr_assert_eq(json_array_size(errors), 3, "%s", r->body);
+	for (size_t i = 0; i < 3; i++) {
+		json_t *e = json_array_get(errors, i);
+		char ptr[8];
+		snprintf(ptr, sizeof(ptr), "/%zu", i);
+		cr_assert_eq(json_integer_value(json_object_get(e, "index")), (json_int_t)i);
+		cr_assert_str_eq(json_string_value(json_object_get(e, "pointer")), ptr, "%s", r->body);
+		cr_assert(strstr(json_string_value(json_object_get(e, "message")), "object"), "%s",
+		          r->body);
+	}
+	resp_free(r);
+	char path[256];
+	snprintf(path, sizeof(path), "/v1/plots/%s", id);
+	r = call("GET", path, key_of("water"), NULL, NULL);
+	cr_assert_eq(r->status, 404, "nothing was written");
+	resp_free(r);
+
+	const char *roots[] = {"\"just a string\"", "123", "null", "false"};
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		r = call("POST", "/v1/plots", key_of("ecology"), roots[i], NULL);
+		assert_problem(r, 422, "/problems/validation");
+		json_t *first = json_array_get(json_object_get(r->json, "errors"), 0);
+		cr_assert_str_eq(json_string_value(json_object_get(first, "pointer")), "", "%s",
+		                 r->body);
+		resp_free(r);
+	}
+	free(id);
+}
+
 Test(bulk, district_key_and_links_checked_per_record)
 {
 	char *prefix = uniq("110105-BD");

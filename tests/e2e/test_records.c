@@ -243,6 +243,27 @@ Test(records, malformed_bodies_are_400)
 	resp_free(r);
 }
 
+/* Valid JSON of the wrong type is no malformed body: 422 at the body's root, saying that an
+ * object is expected. */
+Test(records, non_object_bodies_are_422_at_the_root)
+{
+	const char *bodies[] = {"\"just a string\"", "123", "null", "true", "[]"};
+	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		struct resp *r = put_plot("110105-M", bodies[i]);
+		assert_problem(r, 422, "/problems/validation");
+		json_t *first = json_array_get(json_object_get(r->json, "errors"), 0);
+		cr_assert_str_eq(json_string_value(json_object_get(first, "pointer")), "",
+		                 "%s: %s", bodies[i], r->body);
+		cr_assert(strstr(json_string_value(json_object_get(first, "message")), "object"),
+		          "%s: %s", bodies[i], r->body);
+		resp_free(r);
+	}
+	struct resp *r = call("PATCH", "/v1/plots/110105-M", key_of("ecology"), "123",
+	                      (const char *const[]){"Content-Type: application/merge-patch+json", NULL});
+	assert_problem(r, 422, "/problems/validation");
+	resp_free(r);
+}
+
 Test(records, body_over_one_mebibyte_is_413)
 {
 	size_t n = (1u << 20) + 100;
