@@ -183,6 +183,18 @@ int revoke_key(const char *key_id)
 	return system(cmd);
 }
 
+char *url_escape(const char *s)
+{
+	CURL *c = curl_easy_init();
+	cr_assert_not_null(c);
+	char *e = curl_easy_escape(c, s, 0);
+	cr_assert_not_null(e, "cannot escape %s", s);
+	char *copy = strdup(e);
+	curl_free(e);
+	curl_easy_cleanup(c);
+	return copy;
+}
+
 char *uniq(const char *prefix)
 {
 	static int n;

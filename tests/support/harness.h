@@ -46,6 +46,9 @@ char *create_key(const char *agency, const char *district, const char *expires);
 /* Runs "soilshare keys revoke ID". */
 int revoke_key(const char *key_id);
 
+/* `s` percent-encoded for a path segment or a query value: all but unreserved ASCII (malloc'd). */
+char *url_escape(const char *s);
+
 /* An id unique to this test run: prefix-<pid>-<n>. */
 char *uniq(const char *prefix);
 
