@@ -337,12 +337,13 @@ static void check_string_value(const struct field *f, const struct refdata *ref,
 			verrors_add(errs, ptr, "\"%s\" is not a calendar date YYYY-MM-DD", shown);
 		break;
 	case FT_ENUM: {
-		for (const char *const *v = f->values; *v; v++)
+		/* An enum without values (a descriptor mistake) accepts nothing. */
+		for (const char *const *v = f->values; v && *v; v++)
 			if (strcmp(*v, s) == 0)
 				return;
 		size_t used = 0;
 		buf[0] = '\0';
-		for (const char *const *v = f->values; *v && used < sizeof(buf) - 1; v++) {
+		for (const char *const *v = f->values; v && *v && used < sizeof(buf) - 1; v++) {
 			int n =
 			    snprintf(buf + used, sizeof(buf) - used, "%s%s", used ? ", " : "", *v);
 			if (n < 0)

@@ -634,6 +634,24 @@ Test(record_validate, enum_date_land_use_values)
 	             "p1", "", "/name");
 }
 
+Test(record_validate, enum_without_values_accepts_nothing)
+{
+	static const struct field fields[] = {{.name = "kind", .type = FT_ENUM}};
+	const struct dataset ds = {.name = "things",
+	                           .fields = fields,
+	                           .n_fields = 1,
+	                           .id_type = FT_KEY,
+	                           .id_type_note = "the thing id"};
+	struct refdata ref;
+	fixture_refdata(&ref);
+	struct verrors errs = {0};
+	json_t *b = J("{\"kind\":\"a\"}");
+	json_t *out = record_validate(&ds, &ref, b, "t1", "", &errs);
+	cr_assert_null(out, "an enum without values accepted a value");
+	cr_assert_not_null(find_err(&errs, "/kind"), "no error at /kind (%zu errors)", errs.n);
+	json_decref(b);
+}
+
 Test(record_validate, string_length_counts_characters)
 {
 	char body[2048], name[700];
