@@ -51,9 +51,10 @@ static const struct option_def options[] = {
 static int set_option(struct config *c, const struct option_def *o, const char *value,
                       const char *source, char *errbuf, size_t size)
 {
-	char *base = (char *)c + o->offset;
+	/* The member at `offset`, of the type `kind` names. */
+	void *member = (char *)c + o->offset;
 	if (o->kind == OPT_STR) {
-		*(const char **)base = value;
+		*(const char **)member = value;
 		return 0;
 	}
 	char *end;
@@ -66,9 +67,9 @@ static int set_option(struct config *c, const struct option_def *o, const char *
 		return -1;
 	}
 	if (o->kind == OPT_INT)
-		*(int *)base = (int)d;
+		*(int *)member = (int)d;
 	else
-		*(double *)base = d;
+		*(double *)member = d;
 	return 0;
 }
 
