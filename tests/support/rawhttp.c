@@ -35,7 +35,7 @@ static int connect_to(const char *url, char *err, size_t size)
 	char service[16];
 	snprintf(service, sizeof(service), "%d", port);
 	if (getaddrinfo(host, service, &hints, &ai) != 0) {
-		snprintf(err, size, "cannot resolve %s", host);
+		snprintf(err, size, "cannot resolve %.100s", host);
 		return -1;
 	}
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
