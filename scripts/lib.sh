@@ -8,6 +8,8 @@ BUILD_PACKAGES="gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libpq
 TEST_PACKAGES="libcriterion-dev libcurl4-gnutls-dev"
 # clang with its runtimes: libFuzzer and the sanitizers for -fsanitize=fuzzer (scripts/fuzz).
 FUZZ_PACKAGES="clang libclang-rt-dev"
+# scan-build (the clang static analyzer) and cppcheck, for scripts/analyze.
+ANALYZE_PACKAGES="clang-tools cppcheck"
 
 log() { printf '%s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
