@@ -32,6 +32,16 @@ const char *identity_publisher(const struct identity *id);
 bool authz_can_write(const struct dataset *ds, const struct identity *who,
                      const char *old_publisher, const char *old_district, const char *new_district,
                      char *msg, size_t size);
+/* The 名录's authority over a plot's `status` (pure): may `who` give a plot status `to`,
+ * from `from` (NULL: a plot created)? Moving into listed or delisted, and creating a plot
+ * already in the directory or delisted, need an ecology key. False with a message for a
+ * 403. */
+bool authz_can_set_status(const struct identity *who, const char *from, const char *to,
+                          char *msg, size_t size);
+/* May `who` delete a plot whose status is `status`? A district key deletes only a
+ * suspected plot. False with a message for a 403. */
+bool authz_can_delete_status(const struct identity *who, const char *status, char *msg,
+                             size_t size);
 /* Whether `who` may write `ds` at all (for /v1/me). */
 bool authz_may_publish(const struct dataset *ds, const struct identity *who);
 

@@ -42,6 +42,15 @@ struct field {
 	const char *required_with; /* required when this other field is present */
 };
 
+/* What a derive hook sees besides the record it completes. */
+struct derive_ctx {
+	const struct refdata *ref;
+	/* The stored version's fields named by the descriptor's prior_fields, or NULL for a
+	 * record created (or created again after a deletion). */
+	const json_t *prior;
+	const char *today; /* Beijing's date, YYYY-MM-DD */
+};
+
 /* Who may write: agency codes; "district" means district keys, own district only. */
 struct dataset {
 	const char *name; /* URL name, e.g. "supervised-units" */
@@ -62,7 +71,9 @@ struct dataset {
 	size_t n_derived;
 	/* Sets the derived fields that C computes on validated data (NULL: none); the rest
 	 * (a sample's exceedances) PostgreSQL derives on writing. */
-	void (*derive)(const struct refdata *ref, json_t *data);
+	void (*derive)(const struct derive_ctx *ctx, json_t *data);
+	/* Fields of the stored version the hook reads (NULL-terminated), or NULL. */
+	const char *const *prior_fields;
 };
 
 extern const struct dataset *const datasets[];
@@ -101,7 +112,7 @@ json_t *record_validate(const struct dataset *ds, const struct refdata *ref, jso
                         const char *path_id, const char *prefix, struct verrors *errs);
 
 /* Adds the fields the server derives in C to validated data: the descriptor's `derive`. */
-void record_derive(const struct dataset *ds, const struct refdata *ref, json_t *data);
+void record_derive(const struct dataset *ds, const struct derive_ctx *ctx, json_t *data);
 
 bool key_valid(const char *s);
 bool uscc_valid(const char *s);

@@ -20,6 +20,7 @@ struct stored {
 	char district[8];
 	char status[32]; /* "" when none */
 	json_t *data;    /* only when the batch asked for it (want_data) */
+	json_t *prior;   /* the fields the descriptor's derive hook reads (prior_fields) */
 };
 
 /* What kind of refusal a record met, in the order a single write reports them. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api.h"
 #include "db.h"
@@ -15,11 +16,14 @@
 #define JSON_LIST(n) "ARRAY (SELECT jsonb_array_elements_text(" n "::jsonb))"
 
 /* The stored versions of the records named in $2, locked in id order; the data only when
- * $3 asks for it (a merge patch). */
+ * $3 asks for it (a merge patch), and the fields of $4 that derive hooks read. */
 static const char sql_lock[] =
     "SELECT id, publisher, district, version, coalesce(data ->> 'status', ''), "
-    " CASE WHEN $3::boolean THEN data::text END, deleted_at IS NOT NULL FROM records "
-    "WHERE dataset = $1 AND id = ANY (" JSON_LIST("$2") ") ORDER BY id FOR UPDATE";
+    " CASE WHEN $3::boolean THEN data::text END, deleted_at IS NOT NULL, "
+    " (SELECT jsonb_object_agg(k, data -> k) FROM jsonb_array_elements_text($4::jsonb) k "
+    "   WHERE data ? k)::text "
+    "FROM records WHERE dataset = $1 AND id = ANY (" JSON_LIST("$2") ") "
+    "ORDER BY id FOR UPDATE";
 
 /* Which of the ids in $2 name a live record of dataset $1 (kept while the write runs). */
 static const char sql_exist[] = "SELECT id FROM records WHERE dataset = $1 "
@@ -122,6 +126,7 @@ void write_batch_release(struct write_batch *b)
 	for (size_t i = 0; i < b->n; i++) {
 		json_decref(b->valid[i]);
 		json_decref(b->stored[i].data);
+		json_decref(b->stored[i].prior);
 	}
 	free(b->valid);
 	free(b->stored);
@@ -202,9 +207,14 @@ int write_lock(struct write_batch *b)
 		return 0;
 	}
 	char *text = json_list_text(ids);
-	const char *params[] = {b->ds->name, text, b->want_data ? "true" : "false"};
-	PGresult *res = db_exec("write_lock", 3, params);
+	json_t *fields = json_array();
+	for (const char *const *f = b->ds->prior_fields; f && *f; f++)
+		json_array_append_new(fields, json_string(*f));
+	char *prior = json_list_text(fields);
+	const char *params[] = {b->ds->name, text, b->want_data ? "true" : "false", prior};
+	PGresult *res = db_exec("write_lock", 4, params);
 	free(text);
+	free(prior);
 	if (!db_ok(b->req, res, PGRES_TUPLES_OK))
 		return -1;
 	for (int r = 0; r < PQntuples(res); r++) {
@@ -220,14 +230,27 @@ int write_lock(struct write_batch *b)
 		snprintf(st->status, sizeof(st->status), "%s", PQgetvalue(res, r, 4));
 		if (!PQgetisnull(res, r, 5))
 			st->data = json_loads(PQgetvalue(res, r, 5), 0, NULL);
+		if (!PQgetisnull(res, r, 7) && st->exists)
+			st->prior = json_loads(PQgetvalue(res, r, 7), 0, NULL);
 	}
 	PQclear(res);
 	return 0;
 }
 
+/* Beijing's calendar date (UTC+8, no daylight saving). */
+static void beijing_today(char out[11])
+{
+	time_t t = time(NULL) + 8 * 3600;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
 /* Validates each record on its own, derives its fields, and refuses an id given twice. */
 static void check_each(struct write_batch *b)
 {
+	char today[11];
+	beijing_today(today);
 	json_t *seen = json_object();
 	for (size_t i = 0; i < b->n; i++) {
 		struct verrors errs = {0};
@@ -243,7 +266,9 @@ static void check_each(struct write_batch *b)
 			        errs.dropped);
 		if (!data)
 			continue;
-		record_derive(b->ds, &g_refdata, data);
+		const struct derive_ctx ctx = {
+		    .ref = &g_refdata, .prior = b->stored[i].prior, .today = today};
+		record_derive(b->ds, &ctx, data);
 		const char *id = json_string_value(json_object_get(data, "id"));
 		json_t *first = json_object_get(seen, id);
 		if (first) {
@@ -273,6 +298,46 @@ static void transition_message(const char *from, const char *to, char *buf, size
 	strbuf_release(&list);
 }
 
+/* Whether `who` holds the ecology bureau's key, which the 名录's rules set apart. */
+static bool ecology(const struct identity *who)
+{
+	return strcmp(who->agency, "ecology") == 0;
+}
+
+/* A status change the lifecycle refuses: 409 for a single record. */
+static void refuse_transition(struct write_batch *b, size_t i, const char *from, const char *to)
+{
+	char text[512];
+	transition_message(from, to, text, sizeof(text));
+	bool first = b->refusal < WRITE_CONFLICT;
+	refuse(b, i, WRITE_CONFLICT, "status", text);
+	if (first && b->refusal == WRITE_CONFLICT) {
+		snprintf(b->from, sizeof(b->from), "%s", from);
+		snprintf(b->to, sizeof(b->to), "%s", to);
+	}
+}
+
+/* The lifecycle and the 名录's authority over a record's status (SPEC §3, §4). A deleted id
+ * written again is a status change from its last status, unless ecology writes it, so
+ * that delete-and-create cannot skip the lifecycle. */
+static void check_status(struct write_batch *b, size_t i, const char *to)
+{
+	const struct stored *st = &b->stored[i];
+	const struct identity *who = who_of(b->req);
+	const char *last = st->status[0] ? st->status : NULL;
+	const char *from = st->exists || (st->deleted && !ecology(who)) ? last : NULL;
+	char msg[512];
+	if (!to)
+		return;
+	if ((!st->exists && !authz_can_set_status(who, NULL, to, msg, sizeof(msg))) ||
+	    !authz_can_set_status(who, from, to, msg, sizeof(msg))) {
+		refuse(b, i, WRITE_FORBIDDEN, "status", msg);
+		return;
+	}
+	if (from && !lifecycle_allowed(from, to))
+		refuse_transition(b, i, from, to);
+}
+
 /* Who may write each record, and which status changes the lifecycle allows. */
 static void check_authority(struct write_batch *b)
 {
@@ -289,19 +354,8 @@ static void check_authority(struct write_batch *b)
 			refuse(b, i, WRITE_FORBIDDEN, st->exists ? NULL : "district", msg);
 			continue;
 		}
-		const char *to = json_string_value(json_object_get(data, "status"));
-		const char *from = st->status;
-		if (b->ds->has_lifecycle && st->exists && from[0] && to &&
-		    !lifecycle_allowed(from, to)) {
-			char text[512];
-			transition_message(from, to, text, sizeof(text));
-			bool first = b->refusal < WRITE_CONFLICT;
-			refuse(b, i, WRITE_CONFLICT, "status", text);
-			if (first && b->refusal == WRITE_CONFLICT) {
-				snprintf(b->from, sizeof(b->from), "%s", from);
-				snprintf(b->to, sizeof(b->to), "%s", to);
-			}
-		}
+		if (b->ds->has_lifecycle)
+			check_status(b, i, json_string_value(json_object_get(data, "status")));
 	}
 }
 
@@ -485,9 +539,12 @@ void write_refuse(struct write_batch *b)
 bool write_may_delete(struct write_batch *b)
 {
 	const struct stored *st = &b->stored[0];
-	char msg[256];
+	char msg[512];
 	if (authz_can_write(b->ds, who_of(b->req), st->publisher, st->district, NULL, msg,
-	                    sizeof(msg)))
+	                    sizeof(msg)) &&
+	    (!b->ds->has_lifecycle ||
+	     authz_can_delete_status(who_of(b->req), st->status[0] ? st->status : NULL, msg,
+	                             sizeof(msg))))
 		return true;
 	problem(b->req, 403, "forbidden", "Forbidden", "%s", msg);
 	return false;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "lifecycle.h"
 
 const char *identity_publisher(const struct identity *id)
 {
@@ -56,4 +57,47 @@ bool authz_can_write(const struct dataset *ds, const struct identity *who,
 		}
 	}
 	return true;
+}
+
+/* The 名录 is the municipal ecology bureau's decision (Soil Pollution Law arts. 58, 66). */
+static bool is_ecology(const struct identity *who)
+{
+	return strcmp(who->agency, "ecology") == 0;
+}
+
+bool authz_can_set_status(const struct identity *who, const char *from, const char *to,
+                          char *msg, size_t size)
+{
+	if (is_ecology(who) || !to)
+		return true;
+	if (!from && (lifecycle_in_directory(to) || strcmp(to, "delisted") == 0)) {
+		snprintf(msg, size,
+		         "only an ecology key creates a plot already %s: the risk control and "
+		         "remediation directory (名录) is the ecology bureau's decision (Soil "
+		         "Pollution Law arts. 58 and 66); publish it as its survey stage, or ask "
+		         "the ecology bureau",
+		         to);
+		return false;
+	}
+	if (from && strcmp(from, to) != 0 &&
+	    (strcmp(to, "listed") == 0 || strcmp(to, "delisted") == 0)) {
+		snprintf(msg, size,
+		         "only an ecology key moves a plot into %s: listing and delisting are the "
+		         "ecology bureau's decision (Soil Pollution Law arts. 58 and 66)",
+		         to);
+		return false;
+	}
+	return true;
+}
+
+bool authz_can_delete_status(const struct identity *who, const char *status, char *msg,
+                             size_t size)
+{
+	if (is_ecology(who) || !status || strcmp(status, "suspected") == 0)
+		return true;
+	snprintf(msg, size,
+	         "a district key deletes only a suspected plot (a mistaken entry); this plot is "
+	         "%s, so only an ecology key may delete it",
+	         status);
+	return false;
 }

@@ -38,6 +38,14 @@ static const struct {
     {"cleared", "post_management"},
     {"delisted", "post_management"},
     {"post_management", "closed"},
+    /* Stages merged in practice. */
+    {"exceeds_screening", "risk_assessment"},
+    {"detailed_survey", "cleared"},
+    /* A survey again, e.g. before a more sensitive use (Soil Pollution Law art. 59). */
+    {"cleared", "preliminary_survey"},
+    {"delisted", "preliminary_survey"},
+    {"post_management", "preliminary_survey"},
+    {"closed", "preliminary_survey"},
 };
 
 bool lifecycle_is_state(const char *s)
@@ -56,6 +64,18 @@ bool lifecycle_allowed(const char *from, const char *to)
 		if (strcmp(arrows[i].from, from) == 0 && strcmp(arrows[i].to, to) == 0)
 			return true;
 	return false;
+}
+
+bool lifecycle_in_directory(const char *s)
+{
+	return s && (strcmp(s, "listed") == 0 || strcmp(s, "under_control") == 0 ||
+	             strcmp(s, "effect_evaluation") == 0);
+}
+
+bool lifecycle_after_clearance(const char *s)
+{
+	return s && (strcmp(s, "cleared") == 0 || strcmp(s, "delisted") == 0 ||
+	             strcmp(s, "post_management") == 0 || strcmp(s, "closed") == 0);
 }
 
 size_t lifecycle_next(const char *from, const char **out, size_t max)

@@ -30,11 +30,13 @@ static const struct field plot_fields[] = {
     {.name = "detailed_survey_on", .type = FT_DATE},
     {.name = "risk_assessment_on", .type = FT_DATE},
     {.name = "listed_on", .type = FT_DATE},
+    {.name = "cleared_on", .type = FT_DATE},
 };
 
-/* GB 36600 class from planned_use, computed by derived_fields() in SQL. */
+/* Derived by derive_plot(): the GB 36600 class of the planned use, and the class the plot was cleared for. */
 static const struct field plot_derived[] = {
     {.name = "land_class", .type = FT_ENUM, .values = land_classes, .filter = true},
+    {.name = "cleared_for", .type = FT_ENUM, .values = land_classes, .filter = true},
 };
 
 static const struct field unit_fields[] = {
@@ -216,14 +218,44 @@ static const struct field effect_survey_fields[] = {
 
 #define FIELDS(a) .fields = a, .n_fields = sizeof(a) / sizeof(a[0])
 
-/* A plot's land class follows from its planned use (GB 36600 class I or II, null when the
- * use is unknown or not construction land). */
-static void derive_land_class(const struct refdata *ref, json_t *data)
+/* A plot's derived fields (SPEC §4). `land_class` follows from its planned use (GB 36600
+ * class I or II, null when the use is unknown or not construction land). `cleared_for` is
+ * the land class the plot had when it last entered cleared or delisted, and `cleared_on`
+ * the day it did; both stay while the plot is cleared, delisted, in post-management or
+ * closed, and cleared_for is null otherwise or when no such transition is known (a plot
+ * imported already cleared keeps the cleared_on it was given). */
+static void derive_plot(const struct derive_ctx *c, json_t *data)
 {
 	const char *use = json_string_value(json_object_get(data, "planned_use"));
-	const char *cls = use ? refdata_land_class(ref, use) : NULL;
+	const char *cls = use ? refdata_land_class(c->ref, use) : NULL;
 	json_object_set_new(data, "land_class", cls ? json_string(cls) : json_null());
+
+	const char *to = json_string_value(json_object_get(data, "status"));
+	const char *from = json_string_value(json_object_get(c->prior, "status"));
+	json_t *was_for = json_object_get(c->prior, "cleared_for");
+	json_t *was_on = json_object_get(c->prior, "cleared_on");
+	if (!lifecycle_after_clearance(to)) {
+		json_object_set_new(data, "cleared_for", json_null());
+		return;
+	}
+	bool entering =
+	    from && strcmp(from, to) != 0 && (!strcmp(to, "cleared") || !strcmp(to, "delisted"));
+	if (entering) {
+		json_object_set_new(data, "cleared_for", cls ? json_string(cls) : json_null());
+		json_object_set_new(data, "cleared_on", json_string(c->today));
+	} else if (lifecycle_after_clearance(from) && json_is_string(was_for)) {
+		json_object_set(data, "cleared_for", was_for);
+		if (json_is_string(was_on))
+			json_object_set(data, "cleared_on", was_on);
+	} else {
+		json_object_set_new(data, "cleared_for", json_null());
+		if (!json_object_get(data, "cleared_on") && lifecycle_after_clearance(from) &&
+		    json_is_string(was_on))
+			json_object_set(data, "cleared_on", was_on);
+	}
 }
+
+static const char *const plot_prior_fields[] = {"status", "cleared_for", "cleared_on", NULL};
 
 static const struct dataset plots = {
     .name = "plots",
@@ -237,7 +269,8 @@ static const struct dataset plots = {
     .has_lifecycle = true,
     .derived = plot_derived,
     .n_derived = sizeof(plot_derived) / sizeof(plot_derived[0]),
-    .derive = derive_land_class,
+    .derive = derive_plot,
+    .prior_fields = plot_prior_fields,
 };
 
 static const struct dataset supervised_units = {

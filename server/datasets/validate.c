@@ -737,8 +737,8 @@ json_t *record_validate(const struct dataset *ds, const struct refdata *ref, jso
 	return out;
 }
 
-void record_derive(const struct dataset *ds, const struct refdata *ref, json_t *data)
+void record_derive(const struct dataset *ds, const struct derive_ctx *ctx, json_t *data)
 {
 	if (ds->derive)
-		ds->derive(ref, data);
+		ds->derive(ctx, data);
 }

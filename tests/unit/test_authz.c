@@ -201,3 +201,52 @@ Test(api_key, hash_known_values)
 	for (int i = 0; i < 64; i++)
 		cr_assert(strchr("0123456789abcdef", out[i]), "lower-case hex: %s", out);
 }
+
+/* SPEC §3: the 名录 is ecology's decision. */
+Test(authz, listing_and_delisting_need_ecology)
+{
+	char msg[512];
+	const char *into[] = {"listed", "delisted"};
+	for (size_t i = 0; i < 2; i++) {
+		cr_assert(authz_can_set_status(&ecology, "risk_assessment", into[i], msg,
+		                               sizeof(msg)));
+		cr_assert_not(authz_can_set_status(&chaoyang, "effect_evaluation", into[i], msg,
+		                                   sizeof(msg)),
+		              "a district key moves no plot into %s", into[i]);
+		cr_assert(strstr(msg, "ecology"), "the message names who may: %s", msg);
+	}
+	/* Staying, and the steps between, are the district's too. */
+	cr_assert(authz_can_set_status(&chaoyang, "listed", "listed", msg, sizeof(msg)));
+	cr_assert(authz_can_set_status(&chaoyang, "listed", "under_control", msg, sizeof(msg)));
+	cr_assert(authz_can_set_status(&chaoyang, "under_control", "effect_evaluation", msg,
+	                               sizeof(msg)));
+	cr_assert(authz_can_set_status(&chaoyang, "delisted", "post_management", msg, sizeof(msg)));
+}
+
+Test(authz, creating_a_plot_in_the_directory_needs_ecology)
+{
+	char msg[512];
+	const char *refused[] = {"listed", "under_control", "effect_evaluation", "delisted"};
+	const char *allowed[] = {"suspected", "preliminary_survey", "cleared", "exceeds_screening",
+	                         "detailed_survey", "risk_assessment", "post_management", "closed"};
+	for (size_t i = 0; i < 4; i++) {
+		cr_assert_not(authz_can_set_status(&chaoyang, NULL, refused[i], msg, sizeof(msg)),
+		              "%s", refused[i]);
+		cr_assert(authz_can_set_status(&ecology, NULL, refused[i], msg, sizeof(msg)));
+	}
+	for (size_t i = 0; i < 8; i++)
+		cr_assert(authz_can_set_status(&chaoyang, NULL, allowed[i], msg, sizeof(msg)), "%s",
+		          allowed[i]);
+}
+
+Test(authz, district_keys_delete_only_suspected_plots)
+{
+	char msg[512];
+	cr_assert(authz_can_delete_status(&chaoyang, "suspected", msg, sizeof(msg)));
+	cr_assert_not(authz_can_delete_status(&chaoyang, "preliminary_survey", msg, sizeof(msg)));
+	cr_assert(strstr(msg, "suspected") && strstr(msg, "ecology"), "%s", msg);
+	cr_assert_not(authz_can_delete_status(&chaoyang, "listed", msg, sizeof(msg)));
+	cr_assert(authz_can_delete_status(&ecology, "listed", msg, sizeof(msg)));
+	cr_assert(authz_can_delete_status(&chaoyang, NULL, msg, sizeof(msg)),
+	          "a dataset without a status");
+}

@@ -620,7 +620,8 @@ Test(csv_write, header_columns)
 	                 "id,name,district,address,area_m2,geometry,former_industry,"
 	                 "responsible_party,current_use,planned_use,status,pollutants,"
 	                 "preliminary_survey_on,detailed_survey_on,risk_assessment_on,listed_on,"
-	                 "land_class,publisher,version,created_at,updated_at\r\n",
+	                 "cleared_on,land_class,cleared_for,publisher,version,created_at,"
+	                 "updated_at\r\n",
 	                 "plots header");
 	strbuf_release(&sb);
 	strbuf_init(&sb, 0);
@@ -645,8 +646,8 @@ Test(csv_write, plot_record)
 	cr_assert_str_eq(row,
 	                 "110105-2023-0012,\"焦化厂, 东区\",110105,,1500,"
 	                 "\"{\"\"type\"\":\"\"Point\"\",\"\"coordinates\"\":[116.4,39.9]}\",,,,,"
-	                 "listed,\"[\"\"As\"\",\"\"Cd\"\"]\",,,,,II,ecology,3,2024-01-01T08:00:00Z,"
-	                 "\r\n",
+	                 "listed,\"[\"\"As\"\",\"\"Cd\"\"]\",,,,,,II,,ecology,3,"
+	                 "2024-01-01T08:00:00Z,\r\n",
 	                 "the row");
 	free(row);
 }

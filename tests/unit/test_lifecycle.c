@@ -8,7 +8,9 @@
  *   suspected -> preliminary_survey -> cleared | exceeds_screening;
  *   exceeds_screening -> detailed_survey -> risk_assessment -> cleared | listed;
  *   listed -> under_control -> effect_evaluation -> under_control | delisted;
- *   cleared | delisted -> post_management -> closed. */
+ *   cleared | delisted -> post_management -> closed;
+ *   exceeds_screening -> risk_assessment, detailed_survey -> cleared (stages merged);
+ *   cleared | delisted | post_management | closed -> preliminary_survey (a survey again). */
 static const char *const spec_arrows[][2] = {
     {"suspected", "preliminary_survey"},
     {"preliminary_survey", "cleared"},
@@ -24,6 +26,12 @@ static const char *const spec_arrows[][2] = {
     {"cleared", "post_management"},
     {"delisted", "post_management"},
     {"post_management", "closed"},
+    {"exceeds_screening", "risk_assessment"},
+    {"detailed_survey", "cleared"},
+    {"cleared", "preliminary_survey"},
+    {"delisted", "preliminary_survey"},
+    {"post_management", "preliminary_survey"},
+    {"closed", "preliminary_survey"},
 };
 #define N_ARROWS (sizeof(spec_arrows) / sizeof(spec_arrows[0]))
 
@@ -116,9 +124,12 @@ Test(lifecycle, next_lists)
 	expect_next("preliminary_survey", (const char *[]){"cleared", "exceeds_screening"}, 2);
 	expect_next("risk_assessment", (const char *[]){"cleared", "listed"}, 2);
 	expect_next("effect_evaluation", (const char *[]){"under_control", "delisted"}, 2);
-	expect_next("cleared", (const char *[]){"post_management"}, 1);
-	expect_next("post_management", (const char *[]){"closed"}, 1);
-	expect_next("closed", NULL, 0);
+	expect_next("exceeds_screening", (const char *[]){"detailed_survey", "risk_assessment"}, 2);
+	expect_next("detailed_survey", (const char *[]){"risk_assessment", "cleared"}, 2);
+	expect_next("cleared", (const char *[]){"post_management", "preliminary_survey"}, 2);
+	expect_next("delisted", (const char *[]){"post_management", "preliminary_survey"}, 2);
+	expect_next("post_management", (const char *[]){"closed", "preliminary_survey"}, 2);
+	expect_next("closed", (const char *[]){"preliminary_survey"}, 1);
 	expect_next("bogus", NULL, 0);
 }
 
@@ -143,4 +154,21 @@ Test(lifecycle, next_agrees_with_allowed)
 			cr_assert_str_neq(out[j], spec_states[i], "a state does not list itself");
 		}
 	}
+}
+
+Test(lifecycle, directory_and_clearance_states)
+{
+	const char *in_directory[] = {"listed", "under_control", "effect_evaluation"};
+	const char *after_clearance[] = {"cleared", "delisted", "post_management", "closed"};
+	for (size_t i = 0; i < N_STATES; i++) {
+		bool dir = false, clr = false;
+		for (size_t k = 0; k < 3; k++)
+			dir = dir || strcmp(spec_states[i], in_directory[k]) == 0;
+		for (size_t k = 0; k < 4; k++)
+			clr = clr || strcmp(spec_states[i], after_clearance[k]) == 0;
+		cr_assert_eq(lifecycle_in_directory(spec_states[i]), dir, "%s", spec_states[i]);
+		cr_assert_eq(lifecycle_after_clearance(spec_states[i]), clr, "%s", spec_states[i]);
+	}
+	cr_assert_not(lifecycle_in_directory(NULL));
+	cr_assert_not(lifecycle_after_clearance(NULL));
 }
