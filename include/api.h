@@ -79,6 +79,11 @@ void handle_get(struct request *req);
 void handle_put(struct request *req);
 void handle_patch(struct request *req);
 void handle_delete(struct request *req);
+void handle_public_directory(struct request *req);
+void handle_public_directory_changes(struct request *req);
+
+/* The limits and settings of the public pages, before threads start. */
+void public_configure(const struct config *cfg);
 
 /* Every prepared statement of the endpoints, registered before threads start. */
 void api_register_statements(void);

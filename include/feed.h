@@ -19,6 +19,7 @@ struct feed_query {
 	char *datasets;      /* JSON array of dataset names, or NULL for all */
 	int limit;
 	int wait;
+	bool bom; /* bom=1: a CSV page starts with a byte-order mark */
 	char cursor_text[64]; /* the cursor as given, for an empty page */
 };
 

@@ -48,7 +48,9 @@ struct request {
 	bool too_many_args;
 	bool responded;
 	bool queue_failed;
-	bool want_csv; /* Accept asked for text/csv on a route that serves it */
+	bool want_csv;     /* Accept asked for text/csv on a route that serves it */
+	bool want_bom;     /* ... with the parameter bom=1 (a byte-order mark first) */
+	bool want_geojson; /* Accept asked for application/geo+json on a route that serves it */
 	/* A suspended request continues in `resume` once http_resume() wakes it. */
 	route_handler resume;
 	/* Runs when the request completes, for state that outlives a handler call. */
@@ -88,6 +90,8 @@ void http_stop(struct MHD_Daemon *d, int drain_sec);
 
 const char *req_header(struct request *req, const char *name);
 const char *req_query(struct request *req, const char *name);
+/* The client's IP address as text into `buf` ("" when unknown); returns buf. */
+const char *req_client_address(struct request *req, char *buf, size_t size);
 /* Whether the Content-Type is `type` (parameters such as charset aside). */
 bool req_content_type_is(struct request *req, const char *type);
 /* The query arguments in order, percent-decoded, into `out`; returns their number, or -1

@@ -14,20 +14,34 @@ struct page_shape {
 	const char *member;             /* the JSON body's array: "items" or "changes" */
 	const struct dataset *ds;       /* CSV columns: the dataset's own fields, or */
 	const char *const *csv_columns; /* these (NULL-terminated) */
+	bool geojson;                   /* the items have a geometry: GeoJSON may be asked */
+	bool bom;                       /* CSV starts with a byte-order mark even unasked */
 };
 
-/* Answers a page of `rows` items, column 0 of `res` holding each item's JSON text: JSON
- * (`next_cursor` when `next` is given) or, when the client asked, CSV. `link` is the URL
- * of the next page for the Link header, or NULL. Leaves `res` to the caller. */
+/* Answers a page of `rows` items, column 0 of `res` holding each item's JSON text, in the
+ * format the request asked for (req->want_csv, want_geojson, want_bom): JSON (with
+ * `next_cursor` when `next` is given), CSV, or a GeoJSON FeatureCollection whose features
+ * carry each item's `geometry` (or `location`) and the rest as properties. `link` is the
+ * URL of the next page, for the Link header, or NULL. Leaves `res` to the caller. */
 void page_respond(struct request *req, const PGresult *res, int rows,
                   const struct page_shape *shape, const char *next, const char *link);
 
-/* A keyset list: parses the query against `filters` (a descriptor whose filter fields the
- * list takes), runs `stmt` (parameters: `dataset`, after id, districts, updated_since,
- * publishers, field filters as JSON, limit + 1; columns: the item as JSON text and its id)
- * and answers the page with its cursor and Link header. */
-void list_serve(struct request *req, const struct dataset *filters, const char *stmt,
-                const char *dataset, const struct page_shape *shape);
+/* Where a keyset list comes from. */
+struct list_source {
+	const struct dataset *filters; /* a descriptor whose filter fields the list takes */
+	/* The statement: parameters `dataset`, after id, districts, updated_since, publishers,
+	 * field filters as JSON, limit + 1; columns: the item as JSON text and its id. */
+	const char *stmt;
+	const char *dataset;
+	/* The only query parameters the list takes (NULL-terminated), or NULL for every
+	 * parameter of a list (limit, cursor, f, bom, the common and field filters). */
+	const char *const *only;
+};
+
+/* Answers a keyset list: parses the query, runs the statement and writes the page with
+ * its cursor and Link header. */
+void list_serve(struct request *req, const struct list_source *src,
+                const struct page_shape *shape);
 
 /* The filters every list statement of list_serve() takes, over `records r` ($3 to $7):
  * any-of districts, updated since, any-of publishers, the dataset's field filters as a

@@ -14,8 +14,14 @@
 #define LIST_MAX_ARGS      32
 #define LIST_MAX_VALUES    64 /* any-of values in one filter */
 
+/* The output a list was asked for by its query (f=): else content negotiation decides. */
+enum list_format { LIST_FORMAT_ASKED_BY_ACCEPT, LIST_FORMAT_JSON, LIST_FORMAT_CSV,
+	           LIST_FORMAT_GEOJSON };
+
 struct list_query {
 	int limit;
+	enum list_format format; /* f=json|csv|geojson */
+	bool bom;                /* bom=1: a CSV page starts with a byte-order mark */
 	char after_id[CURSOR_MAX]; /* "" on the first page */
 	/* Filters as SQL parameters: NULL when absent. `district` and `publisher` are JSON
 	 * arrays of the any-of values, `fields` a JSON object {"field": ["a", "b"]}. */
@@ -25,7 +31,8 @@ struct list_query {
 	char since_buf[40];
 	char *fields;
 	uint32_t filter_hash;
-	/* The filter arguments again, canonical, for the next page's link. */
+	/* The filter and format arguments again, canonical, for the next page's link (the
+	 * cursor binds the filters only: a page may be asked again in another format). */
 	char *link_query;
 };
 

@@ -28,6 +28,7 @@ struct route {
 	route_handler handler;
 	bool public; /* no API key needed */
 	bool csv;    /* also answers Accept: text/csv */
+	bool geojson; /* also answers Accept: application/geo+json */
 };
 
 #define ROUTE_MAX_PARAMS 3

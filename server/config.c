@@ -46,6 +46,13 @@ static const struct option_def options[] = {
      "seconds a change-feed cursor stays valid (default 2592000, 30 days)"},
     {"drain-timeout", "DRAIN_TIMEOUT", OPT_INT, OFF(drain_timeout_sec), 0, 600,
      "seconds SIGTERM waits for in-flight requests (default 10)"},
+    {"public-rate-limit", "PUBLIC_RATE_LIMIT", OPT_DOUBLE, OFF(public_rate_per_sec), 0.1, 1e6,
+     "requests per second per client address to /public/, which needs no key (default 20)"},
+    {"public-rate-burst", "PUBLIC_RATE_BURST", OPT_DOUBLE, OFF(public_rate_burst), 1, 1e6,
+     "burst size per client address to /public/ (default 60)"},
+    {"map-tiles", "MAP_TILES", OPT_STR, OFF(map_tiles), 0, 0,
+     "tile URL template for the public map, e.g. https://tiles.example/{z}/{x}/{y}.png "
+     "(default: none; the map draws the plots alone and needs no internet)"},
 };
 
 static int set_option(struct config *c, const struct option_def *o, const char *value,
@@ -89,6 +96,8 @@ int config_parse(struct config *c, int argc, char **argv, const char *(*getenv_f
 	    .rate_burst = 200,
 	    .drain_timeout_sec = 10,
 	    .feed_retention_sec = 30 * 86400,
+	    .public_rate_per_sec = 20,
+	    .public_rate_burst = 60,
 	};
 	const size_t n_opts = sizeof(options) / sizeof(options[0]);
 	for (size_t i = 0; getenv_fn && i < n_opts; i++) {

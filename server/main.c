@@ -61,6 +61,7 @@ static int serve(struct config *cfg)
 	struct auth_config ac = {
 	    .rate_per_sec = cfg->rate_per_sec, .burst = cfg->rate_burst, .cache_ttl_sec = 1.0};
 	auth_configure(&ac);
+	public_configure(cfg);
 
 	/* Worker threads inherit this mask, so only sigwait() below sees the signals. */
 	sigset_t set;

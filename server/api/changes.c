@@ -202,7 +202,7 @@ void handle_changes(struct request *req)
 	char err[256];
 	if (n < 0) {
 		problem(req, 400, "bad-request", "Bad Request",
-		        "too many query parameters; the feed takes cursor, datasets, limit and wait");
+		        "too many query parameters; the feed takes cursor, datasets, limit, wait and bom");
 		return;
 	}
 	if (feed_query_parse(args, (size_t)n, q, err, sizeof(err)) < 0) {
@@ -210,6 +210,7 @@ void handle_changes(struct request *req)
 		return;
 	}
 	call_of(req)->feed = q;
+	req->want_bom = req->want_bom || q->bom;
 	req->cleanup = release_feed_query;
 	req->cleanup_arg = q;
 	if (q->latest) {

@@ -72,5 +72,7 @@ void handle_findings(struct request *req)
 			return;
 		}
 	}
-	list_serve(req, &findings_filters, "findings_list", "findings", &shape);
+	static const struct list_source src = {
+	    .filters = &findings_filters, .stmt = "findings_list", .dataset = "findings"};
+	list_serve(req, &src, &shape);
 }

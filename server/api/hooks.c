@@ -83,5 +83,6 @@ void api_register_statements(void)
 	changes_register_statements();
 	idempotency_register_statements();
 	findings_register_statements();
+	public_register_statements();
 	write_register_statements();
 }

@@ -14,6 +14,11 @@ void lists_register_statements(void);
 void changes_register_statements(void);
 void idempotency_register_statements(void);
 void findings_register_statements(void);
+void public_register_statements(void);
+
+/* The per-address limit of the pages and data that need no key (public.c): false after
+ * answering 429. */
+bool public_allowed(struct request *req);
 
 /* The hooks of api_hooks (hooks.c). */
 bool api_authenticate(struct request *req);

@@ -44,7 +44,8 @@ void handle_list(struct request *req)
 {
 	const struct dataset *ds = dataset_find(req->match.dataset);
 	const struct page_shape shape = {.member = "items", .ds = ds};
-	list_serve(req, ds, "rec_list", ds->name, &shape);
+	const struct list_source src = {.filters = ds, .stmt = "rec_list", .dataset = ds->name};
+	list_serve(req, &src, &shape);
 }
 
 static const char *const directory_states[] = {"listed", "under_control", "effect_evaluation",
@@ -69,5 +70,7 @@ void handle_directory(struct request *req)
 {
 	static const struct page_shape shape = {.member = "items",
 	                                        .csv_columns = directory_columns};
-	list_serve(req, &directory_filters, "rec_directory", "plots", &shape);
+	static const struct list_source src = {
+	    .filters = &directory_filters, .stmt = "rec_directory", .dataset = "plots"};
+	list_serve(req, &src, &shape);
 }

@@ -6,12 +6,19 @@
 
 #define PUBLIC .public = true
 #define CSV    .csv = true
+#define GEO    .geojson = true
 
 const struct route routes[] = {
     {.method = HTTP_GET, .pattern = "/healthz", .handler = handle_healthz, PUBLIC},
     {.method = HTTP_GET, .pattern = "/readyz", .handler = handle_readyz, PUBLIC},
     {.method = HTTP_GET, .pattern = "/metrics", .handler = handle_metrics, PUBLIC},
     {.method = HTTP_GET, .pattern = "/openapi.json", .handler = handle_openapi, PUBLIC},
+    {.method = HTTP_GET, .pattern = "/public/directory", .handler = handle_public_directory,
+     PUBLIC, CSV, GEO},
+    {.method = HTTP_GET,
+     .pattern = "/public/directory/changes",
+     .handler = handle_public_directory_changes,
+     PUBLIC},
     {.method = HTTP_GET, .pattern = "/v1/me", .handler = handle_me},
     {.method = HTTP_GET, .pattern = "/v1/datasets", .handler = handle_datasets},
     {.method = HTTP_GET, .pattern = "/v1/districts", .handler = handle_districts},

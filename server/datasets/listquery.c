@@ -145,6 +145,28 @@ fail:
 	return NULL;
 }
 
+/* f=json|csv|geojson and bom=1|0: how a page is written rather than what it holds. */
+static int format_parse(struct list_query *q, const char *k, const char *v, char *errbuf,
+                        size_t size)
+{
+	if (k[0] == 'f') {
+		static const char *const names[] = {"json", "csv", "geojson"};
+		for (int i = 0; i < 3; i++)
+			if (strcmp(v, names[i]) == 0) {
+				q->format = (enum list_format)(LIST_FORMAT_JSON + i);
+				return 0;
+			}
+		snprintf(errbuf, size, "f takes json, csv or geojson");
+		return -1;
+	}
+	if (strcmp(v, "1") != 0 && strcmp(v, "0") != 0) {
+		snprintf(errbuf, size, "bom takes 1 (start a CSV page with a byte-order mark) or 0");
+		return -1;
+	}
+	q->bom = v[0] == '1';
+	return 0;
+}
+
 /* A message naming the parameters a list of `ds` takes. */
 static void unknown_parameter(const struct dataset *ds, const char *k, char *errbuf, size_t size)
 {
@@ -157,8 +179,8 @@ static void unknown_parameter(const struct dataset *ds, const char *k, char *err
 		if (ds->derived[j].filter)
 			strbuf_addf(&names, ", %s", ds->derived[j].name);
 	snprintf(errbuf, size,
-	         "unknown query parameter %.*s; %s takes limit, cursor, district, updated_since, "
-	         "publisher%s",
+	         "unknown query parameter %.*s; %s takes limit, cursor, f, bom, district, "
+	         "updated_since, publisher%s",
 	         utf8_cut(k, 40), k, ds->name, names.buf);
 	strbuf_release(&names);
 }
@@ -193,8 +215,9 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 		}
 
 	json_t *fields = json_object();
-	struct strbuf link;
+	struct strbuf link, filters;
 	strbuf_init(&link, 64);
+	strbuf_init(&filters, 64);
 	const char *cursor = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const char *k = sorted[i].key, *v = sorted[i].value;
@@ -219,9 +242,16 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 			cursor = v;
 			continue;
 		}
+		if (strcmp(k, "f") == 0 || strcmp(k, "bom") == 0) {
+			if (format_parse(q, k, v, errbuf, size) < 0)
+				goto fail;
+			strbuf_addf(&link, "&%s=%s", k, v);
+			continue;
+		}
 		if (!ds) {
 			snprintf(errbuf, size,
-			         "unknown query parameter %.*s; this list takes limit and cursor",
+			         "unknown query parameter %.*s; this list takes limit, cursor, f and "
+			         "bom",
 			         utf8_cut(k, 40), k);
 			goto fail;
 		}
@@ -259,6 +289,8 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 				goto fail;
 			json_object_set_new(fields, k, values);
 		}
+		strbuf_addf(&filters, "&%s=", k);
+		strbuf_add_urlencoded(&filters, v);
 		strbuf_addf(&link, "&%s=", k);
 		strbuf_add_urlencoded(&link, v);
 	}
@@ -266,7 +298,8 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 		q->fields = json_dumps(fields, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(fields);
 	fields = NULL;
-	q->filter_hash = fnv1a32(link.buf, link.len, FNV1A32_INIT);
+	q->filter_hash = fnv1a32(filters.buf, filters.len, FNV1A32_INIT);
+	strbuf_release(&filters);
 	q->link_query = strbuf_detach(&link, NULL);
 	if (cursor) {
 		uint32_t h;
@@ -289,6 +322,7 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 fail:
 	json_decref(fields);
 	strbuf_release(&link);
+	strbuf_release(&filters);
 	list_query_release(q);
 	return -1;
 }

@@ -73,18 +73,18 @@ int feed_query_parse(const struct query_arg *args, size_t n, struct feed_query *
 {
 	memset(q, 0, sizeof(*q));
 	q->limit = FEED_LIMIT_DEFAULT;
-	bool seen[4] = {false, false, false, false};
-	static const char *const names[] = {"cursor", "datasets", "limit", "wait"};
+	bool seen[5] = {false, false, false, false, false};
+	static const char *const names[] = {"cursor", "datasets", "limit", "wait", "bom"};
 	for (size_t i = 0; i < n; i++) {
 		const char *k = args[i].key, *v = args[i].value;
 		int which = -1;
-		for (int j = 0; j < 4; j++)
+		for (int j = 0; j < 5; j++)
 			if (strcmp(k, names[j]) == 0)
 				which = j;
 		if (which < 0) {
 			snprintf(errbuf, size,
 			         "unknown query parameter %.*s; the feed takes cursor, datasets, "
-			         "limit and wait",
+			         "limit, wait and bom",
 			         utf8_cut(k, 40), k);
 			goto fail;
 		}
@@ -155,6 +155,14 @@ int feed_query_parse(const struct query_arg *args, size_t n, struct feed_query *
 				goto fail;
 			}
 			q->wait = (int)x;
+			break;
+		case 4:
+			if (strcmp(v, "1") != 0 && strcmp(v, "0") != 0) {
+				snprintf(errbuf, size,
+				         "bom takes 1 (start a CSV page with a byte-order mark) or 0");
+				goto fail;
+			}
+			q->bom = v[0] == '1';
 			break;
 		}
 	}

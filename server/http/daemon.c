@@ -161,8 +161,9 @@ static void body_append(struct request *req, const char *data, size_t size)
 	req->body[req->body_len] = '\0';
 }
 
-/* Whether an Accept header names one of `types` (NULL-terminated). */
-static bool accept_names(const char *accept, const char *const *types)
+/* Whether an Accept header names one of `types` (NULL-terminated); `bom` (or NULL) tells
+ * whether that entry carries the parameter bom=1. */
+static bool accept_names(const char *accept, const char *const *types, bool *bom)
 {
 	for (const char *p = accept; *p;) {
 		while (*p == ' ' || *p == ',')
@@ -170,10 +171,16 @@ static bool accept_names(const char *accept, const char *const *types)
 		size_t len = strcspn(p, ",;");
 		while (len > 0 && p[len - 1] == ' ')
 			len--;
+		size_t entry = strcspn(p, ",");
 		for (const char *const *t = types; *t; t++)
-			if (strlen(*t) == len && strncasecmp(p, *t, len) == 0)
+			if (strlen(*t) == len && strncasecmp(p, *t, len) == 0) {
+				if (bom) {
+					const char *b = strstr(p, "bom=1");
+					*bom = b && (size_t)(b - p) < entry;
+				}
 				return true;
-		p += strcspn(p, ",");
+			}
+		p += entry;
 	}
 	return false;
 }
@@ -181,24 +188,35 @@ static bool accept_names(const char *accept, const char *const *types)
 static const char *const json_types[] = {"*/*", "application/*", "application/json",
                                          "application/problem+json", NULL};
 static const char *const csv_types[] = {"text/csv", "text/*", NULL};
+static const char *const geojson_types[] = {"application/geo+json", NULL};
+
+/* Content negotiation: JSON by default, CSV or GeoJSON where the route serves them;
+ * returns false after answering 406. */
+static bool negotiate(struct request *req, const struct route *r)
+{
+	const char *accept = req_header(req, "Accept");
+	if (!accept || (strncmp(req->path, "/v1/", 4) != 0 && !r->csv && !r->geojson))
+		return true;
+	bool json = accept_names(accept, json_types, NULL);
+	req->want_geojson = r->geojson && !json && accept_names(accept, geojson_types, NULL);
+	req->want_csv = r->csv && !json && !req->want_geojson &&
+	                accept_names(accept, csv_types, &req->want_bom);
+	if (json || req->want_csv || req->want_geojson)
+		return true;
+	problem(req, 406, "not-acceptable", "Not Acceptable",
+	        "this resource is served as application/json%s%s; send Accept: application/json "
+	        "or leave Accept out",
+	        r->csv ? " or text/csv" : "", r->geojson ? " or application/geo+json" : "");
+	return false;
+}
 
 static void run(struct request *req)
 {
 	const struct route *r = req->match.route;
 	if (!r->public && http_hooks_in_use->authenticate && http_hooks_in_use->authenticate(req))
 		return;
-	const char *accept = req_header(req, "Accept");
-	if (accept && strncmp(req->path, "/v1/", 4) == 0) {
-		bool json = accept_names(accept, json_types);
-		req->want_csv = r->csv && !json && accept_names(accept, csv_types);
-		if (!json && !req->want_csv) {
-			problem(req, 406, "not-acceptable", "Not Acceptable",
-			        "this resource is served as application/json%s; send Accept: "
-			        "application/json or leave Accept out",
-			        r->csv ? " or text/csv" : "");
-			return;
-		}
-	}
+	if (!negotiate(req, r))
+		return;
 	if (http_hooks_in_use->before && http_hooks_in_use->before(req))
 		return;
 	r->handler(req);

@@ -54,7 +54,10 @@ struct expected {
 static const char *key_for(struct demo *d, const char *agency)
 {
 	if (!json_object_get(d->keys, agency)) {
-		char *k = create_key(agency, NULL, NULL);
+		/* "district:110105": a district key of that district. */
+		bool district = strncmp(agency, "district:", 9) == 0;
+		char *k = create_key(district ? "district" : agency, district ? agency + 9 : NULL,
+		                     NULL);
 		json_object_set_new(d->keys, agency, json_string(k));
 		free(k);
 	}
@@ -108,6 +111,38 @@ static void load_file(struct demo *d, const char *dataset, const char *agency)
 	json_decref(records);
 }
 
+/* Applies scripts/demo/steps.json: status changes and deletions after the plots are in,
+ * each answered with the status the step expects (a refusal among them). */
+static void apply_steps(struct demo *d)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/scripts/demo/steps.json", need_env("SOILSHARE_ROOT"));
+	json_error_t err;
+	json_t *steps = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+	cr_assert(json_is_array(steps), "%s: %s (line %d)", path, err.text, err.line);
+	size_t i;
+	json_t *step;
+	json_array_foreach(steps, i, step)
+	{
+		const char *who = json_string_value(json_object_get(step, "as"));
+		const char *patch = json_string_value(json_object_get(step, "patch"));
+		const char *del = json_string_value(json_object_get(step, "delete"));
+		long expect = (long)json_integer_value(json_object_get(step, "expect"));
+		cr_assert(who && (patch || del) && expect, "%s[%zu] is not a step", path, i);
+		char url[1024];
+		snprintf(url, sizeof(url), "%s/v1/%s", d->url, patch ? patch : del);
+		char *body = patch ? json_dumps(json_object_get(step, "body"), JSON_COMPACT) : NULL;
+		const char *mp[] = {"Content-Type: application/merge-patch+json", NULL};
+		struct resp *r = call_url(patch ? "PATCH" : "DELETE", url, key_for(d, who), body,
+		                          patch ? mp : NULL);
+		cr_assert_eq(r->status, expect, "step %zu (%s): %ld %s", i,
+		             json_string_value(json_object_get(step, "note")), r->status, r->body);
+		resp_free(r);
+		free(body);
+	}
+	json_decref(steps);
+}
+
 /* A fresh database, the server on it, and every demo file loaded. */
 static void demo_start(struct demo *d)
 {
@@ -116,8 +151,11 @@ static void demo_start(struct demo *d)
 	d->loaded = json_object();
 	d->samples = json_array();
 	server_spawn(d->url, sizeof(d->url), NULL);
-	for (size_t i = 0; i < sizeof(load_order) / sizeof(load_order[0]); i++)
+	for (size_t i = 0; i < sizeof(load_order) / sizeof(load_order[0]); i++) {
 		load_file(d, load_order[i].dataset, load_order[i].agency);
+		if (i == 0)
+			apply_steps(d);
+	}
 }
 
 /* Every open finding, read in pages of 10 so that following next_cursor is exercised. */

@@ -52,7 +52,7 @@ Test(feed_query, limits_and_wait)
 	cr_assert_eq(parse(&q, "limit", "5", "limit", "6", err), -1);
 	cr_assert(strstr(err, "repeated"), "%s", err);
 	cr_assert_eq(parse(&q, "since", "1", NULL, NULL, err), -1);
-	cr_assert(strstr(err, "cursor, datasets, limit and wait"), "%s", err);
+	cr_assert(strstr(err, "cursor, datasets, limit, wait and bom"), "%s", err);
 }
 
 Test(feed_query, cursors)

@@ -295,7 +295,7 @@ Test(list_query, garbage_cursor_rejected)
 	bad(ARGS({"cursor", "YzE6MDAwMDAwMDA6"}), 1, err, sizeof(err)); /* "c1:00000000:" */
 }
 
-Test(list_query, derived_lists_take_only_limit_and_cursor)
+Test(list_query, derived_lists_take_only_paging_and_format)
 {
 	struct list_query q;
 	char err[256] = "";
@@ -306,7 +306,32 @@ Test(list_query, derived_lists_take_only_limit_and_cursor)
 	cr_assert_eq(
 	    list_query_parse(NULL, &ref, ARGS({"status", "listed"}), 1, &q, err, sizeof(err)), -1,
 	    "a filter on a derived list");
-	cr_assert(strstr(err, "limit and cursor"), "message: %s", err);
+	cr_assert(strstr(err, "limit, cursor, f and bom"), "message: %s", err);
+}
+
+/* f and bom say how a page is written: they travel in the next link but do not bind the
+ * cursor, so a page may be fetched again as CSV. */
+Test(list_query, format_and_bom)
+{
+	struct list_query q, plain;
+	ok(ARGS({"f", "csv"}, {"bom", "1"}, {"status", "listed"}), 3, &q);
+	cr_assert_eq(q.format, LIST_FORMAT_CSV);
+	cr_assert(q.bom);
+	cr_assert(strstr(q.link_query, "&f=csv") && strstr(q.link_query, "&bom=1"), "%s",
+	          q.link_query);
+	ok(ARGS({"status", "listed"}), 1, &plain);
+	cr_assert_eq(plain.format, LIST_FORMAT_ASKED_BY_ACCEPT);
+	cr_assert_not(plain.bom);
+	cr_assert_eq(q.filter_hash, plain.filter_hash, "the cursor binds the filters only");
+	list_query_release(&q);
+	list_query_release(&plain);
+	ok(ARGS({"f", "geojson"}), 1, &q);
+	cr_assert_eq(q.format, LIST_FORMAT_GEOJSON);
+	list_query_release(&q);
+	char err[256];
+	bad(ARGS({"f", "xml"}), 1, err, sizeof(err));
+	cr_assert(strstr(err, "json, csv or geojson"), "%s", err);
+	bad(ARGS({"bom", "yes"}), 1, err, sizeof(err));
 }
 
 Test(list_query, other_dataset_filters)

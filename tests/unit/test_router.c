@@ -38,14 +38,14 @@ static void h_history(struct request *req)
 }
 
 static const struct route table[] = {
-    {HTTP_GET, "/healthz", h_health, true, false},
-    {HTTP_GET, "/v1/datasets", h_catalogue, false, false},
-    {HTTP_GET, "/v1/{dataset}", h_list, false, false},
-    {HTTP_POST, "/v1/{dataset}", h_bulk, false, false},
-    {HTTP_GET, "/v1/{dataset}/{id}", h_get, false, false},
-    {HTTP_PUT, "/v1/{dataset}/{id}", h_put, false, false},
-    {HTTP_DELETE, "/v1/{dataset}/{id}", h_delete, false, false},
-    {HTTP_GET, "/v1/{dataset}/{id}/history", h_history, false, false},
+    {HTTP_GET, "/healthz", h_health, true, false, false},
+    {HTTP_GET, "/v1/datasets", h_catalogue, false, false, false},
+    {HTTP_GET, "/v1/{dataset}", h_list, false, false, false},
+    {HTTP_POST, "/v1/{dataset}", h_bulk, false, false, false},
+    {HTTP_GET, "/v1/{dataset}/{id}", h_get, false, false, false},
+    {HTTP_PUT, "/v1/{dataset}/{id}", h_put, false, false, false},
+    {HTTP_DELETE, "/v1/{dataset}/{id}", h_delete, false, false, false},
+    {HTTP_GET, "/v1/{dataset}/{id}/history", h_history, false, false, false},
 };
 #define N_ROUTES (sizeof(table) / sizeof(table[0]))
 
