@@ -312,7 +312,8 @@ Test(records, status_follows_the_lifecycle)
 	}
 	r = call("PATCH", p, key_of("ecology"), "{\"status\":\"suspected\"}", mp);
 	assert_problem(r, 409, NULL);
-	cr_assert(strstr(r->body, "no further state"), "%s", r->body);
+	cr_assert(strstr(r->body, "it may go to: preliminary_survey"),
+	          "a closed plot may only be surveyed again: %s", r->body);
 	resp_free(r);
 	free(body);
 	free(p);

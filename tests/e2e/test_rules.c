@@ -374,14 +374,15 @@ static const char *const CLOSED[] = {"district", "ecology", "economy", NULL};
 
 Test(rules, sensitive_use_opens_resolves_and_returns, .timeout = 120)
 {
-	char *plot = plot_in("suspected", "M1");
+	/* Planned for housing, so that clearing it clears it for class I (cleared_for). */
+	char *plot = plot_in("suspected", "R2");
 	char *lu_body = land_use_change(plot, "R2");
 	char *lu = create("land-use-changes", "planning", lu_body);
 	char *f1 =
 	    expect_open("sensitive-use-before-clearance", "land-use-changes", lu, plot, PLANNING);
 
-	/* The change now gives a class-II use: resolved. */
-	patch_rec("land-use-changes", lu, "planning", "{\"to_use\":\"B1\"}");
+	/* The change now gives an industrial use, not a sensitive one: resolved. */
+	patch_rec("land-use-changes", lu, "planning", "{\"to_use\":\"M1\"}");
 	expect_resolved("sensitive-use-before-clearance", "land-use-changes", lu, f1);
 
 	/* Back to a class-I use: a new finding, not the old one reopened. */
@@ -423,8 +424,8 @@ Test(rules, sensitive_use_by_planning_permit_and_land_supply, .timeout = 120)
 	delete_rec("land-supply-plans", ls, "planning");
 	expect_resolved("sensitive-use-before-clearance", "land-supply-plans", ls, fls);
 
-	/* Near misses: class-II uses on the same unsurveyed plot. */
-	const char *class_ii[] = {"B1", "M1", "A31", "G1", "W1"};
+	/* Near misses: uses that are not sensitive (task 5) on the same unsurveyed plot. */
+	const char *class_ii[] = {"M1", "G1", "W1", "S1", "U1"};
 	for (size_t i = 0; i < sizeof(class_ii) / sizeof(class_ii[0]); i++) {
 		char *x =
 		    create("planning-permits", "planning", planning_permit(plot, class_ii[i]));
@@ -726,7 +727,7 @@ Test(rules, closed_enterprise_opens_resolves_and_returns, .timeout = 120)
 
 Test(rules, sample_exceeds_screening_opens_resolves_and_returns, .timeout = 120)
 {
-	char *plot = plot_in("detailed_survey", "R2"); /* class I: As screening 20 */
+	char *plot = plot_in("preliminary_survey", "R2"); /* class I: As screening 20 */
 	char *s =
 	    create("soil-samples", "ecology", plot_sample(plot, results1("As", "25", "mg/kg")));
 	char *f1 = expect_open("sample-exceeds-screening", "soil-samples", s, plot, ECOLOGY);
@@ -768,7 +769,7 @@ Test(rules, sample_exceeds_screening_opens_resolves_and_returns, .timeout = 120)
 
 Test(rules, sample_exceeds_intervention_one_finding_at_the_highest_level, .timeout = 120)
 {
-	char *plot = plot_in("detailed_survey", "R2"); /* class I: As 20 / 120, Pb 400 / 800 */
+	char *plot = plot_in("preliminary_survey", "R2"); /* class I: As 20 / 120, Pb 400 / 800 */
 	char *two = fmt("[{\"pollutant\":\"As\",\"value\":121,\"unit\":\"mg/kg\"},"
 	                "{\"pollutant\":\"Pb\",\"value\":500,\"unit\":\"mg/kg\"}]");
 	char *s = create("soil-samples", "ecology", plot_sample(plot, two));
@@ -917,7 +918,8 @@ Test(rules, bulk_writes_are_checked_too, .timeout = 120)
 	             json_dumps(rec, 0));
 	cr_assert_eq(json_array_size(json_object_get(rec, "exceedances")), 1);
 	json_decref(rec);
-	expect_open("sample-exceeds-screening", "soil-samples", s, plot, ECOLOGY);
+	/* Above class I screening now, but a listed plot's status accounts for it. */
+	expect_none_open(SAMPLE_RULES, "soil-samples", s);
 	free(permits);
 	free(plots);
 }
@@ -961,7 +963,7 @@ static json_t *feed_of(const char *cursor, const char *datasets, const char *id,
 
 Test(rules, plot_land_class_change_reevaluates_its_samples, .timeout = 120)
 {
-	char *plot = plot_in("detailed_survey", "M1"); /* class II: As screening 60 */
+	char *plot = plot_in("preliminary_survey", "M1"); /* class II: As screening 60 */
 	char *s =
 	    create("soil-samples", "agriculture", plot_sample(plot, results1("As", "50", "mg/kg")));
 	json_t *rec = get_rec("soil-samples", s);
@@ -1027,7 +1029,7 @@ Test(rules, plot_land_class_change_reevaluates_its_samples, .timeout = 120)
 	resp_free(r);
 
 	/* A plot write that leaves the class alone leaves the sample alone. */
-	plot_status(plot, "risk_assessment");
+	patch_rec("plots", plot, "ecology", "{\"address\":\"北京市门头沟区测试路1号\"}");
 	patch_rec("plots", plot, "ecology", "{\"planned_use\":\"R1\"}");
 	rec = get_rec("soil-samples", s);
 	cr_assert_eq(json_integer_value(json_object_get(rec, "version")), 2,
@@ -1443,13 +1445,13 @@ Test(rules, gb36600_thresholds_by_land_class, .timeout = 240)
 	    {"A31", "II", {"As", "20.01", NULL, 0}},
 	    {"G1", "II", {"As", "60.01", "screening", 60}},
 	};
-	char *plot_i = plot_in("detailed_survey", "R2");
-	char *plot_ii = plot_in("detailed_survey", "M1");
+	char *plot_i = plot_in("preliminary_survey", "R2");
+	char *plot_ii = plot_in("preliminary_survey", "M1");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *plot = strcmp(cases[i].use, "R2") == 0 ? plot_i
 		             : strcmp(cases[i].use, "M1") == 0
 		                 ? plot_ii
-		                 : plot_in("detailed_survey", cases[i].use);
+		                 : plot_in("preliminary_survey", cases[i].use);
 		char *res = results1(cases[i].x.pollutant, cases[i].x.value, "mg/kg");
 		char *body = plot_sample(plot, res);
 		char what[64];
@@ -1527,7 +1529,7 @@ Test(rules, gb15618_thresholds_by_ph_band, .timeout = 300)
 
 Test(rules, microgram_results_are_converted, .timeout = 120)
 {
-	char *plot = plot_in("detailed_survey", "R2"); /* class I: As 20 / 120 mg/kg */
+	char *plot = plot_in("preliminary_survey", "R2"); /* class I: As 20 / 120 mg/kg */
 	static const struct expect_exc plot_cases[] = {
 	    {"As", "20000", NULL, 0},
 	    {"As", "25000", "screening", 20000},
@@ -1565,4 +1567,123 @@ Test(rules, microgram_results_are_converted, .timeout = 120)
 	json_decref(e);
 	free(sid);
 	free(mixed);
+}
+
+/* ---- the 名录 as SPEC §4 and §5 now have it --------------------------------------------- */
+
+/* The finding's message_zh says statuses and uses in Chinese, never the English codes. */
+static void expect_zh(const char *rule, const char *dataset, const char *id, const char *want,
+                      const char *never)
+{
+	json_t *open = with_status(findings_citing(rule, dataset, id), "open");
+	const char *zh = json_string_value(json_object_get(json_array_get(open, 0), "message_zh"));
+	cr_assert(zh && strstr(zh, want), "message_zh says %s: %s", want, zh ? zh : "(none)");
+	cr_assert(!strstr(zh, never), "message_zh has no %s: %s", never, zh);
+	json_decref(open);
+}
+
+/* Task 5: residential, commercial and all public-service land, not only class I. */
+Test(rules, sensitive_use_is_the_task_5_scope, .timeout = 120)
+{
+	char *plot = plot_in("preliminary_survey", "M1");
+	char *b1 = land_use_change(plot, "B1");
+	char *a1 = planning_permit(plot, "A1");
+	char *m1 = land_use_change(plot, "M1");
+	char *g1 = land_supply(plot, "G1");
+	char *c1 = create("land-use-changes", "planning", b1);
+	char *c2 = create("planning-permits", "planning", a1);
+	char *c3 = create("land-use-changes", "planning", m1);
+	char *c4 = create("land-supply-plans", "planning", g1);
+	free(expect_open("sensitive-use-before-clearance", "land-use-changes", c1, plot, PLANNING));
+	free(expect_open("sensitive-use-before-clearance", "planning-permits", c2, plot, PLANNING));
+	expect_none_open("sensitive-use-before-clearance", "land-use-changes", c3);
+	expect_none_open("sensitive-use-before-clearance", "land-supply-plans", c4);
+	expect_zh("sensitive-use-before-clearance", "land-use-changes", c1, "商业服务业设施用地",
+	          "preliminary_survey");
+	expect_zh("sensitive-use-before-clearance", "land-use-changes", c1, "初步调查", "B1 is");
+	free(plot), free(b1), free(a1), free(m1), free(g1), free(c1), free(c2), free(c3), free(c4);
+}
+
+/* A plot cleared for industry (class II) and rezoned to housing: the clearance does not
+ * cover the class-I use, until the plot is cleared again for it. */
+Test(rules, class_one_use_on_a_plot_cleared_for_class_two, .timeout = 120)
+{
+	char *plot = plot_in("detailed_survey", "M1");
+	plot_status(plot, "cleared"); /* detailed_survey -> cleared: stages merged */
+	json_t *p = get_rec("plots", plot);
+	cr_assert_str_eq(json_string_value(json_object_get(p, "cleared_for")), "II");
+	char today[16];
+	beijing_date(0, today, sizeof(today));
+	cr_assert_str_eq(json_string_value(json_object_get(p, "cleared_on")), today);
+	json_decref(p);
+
+	char *r2 = land_use_change(plot, "R2");
+	char *b1 = land_use_change(plot, "B1");
+	char *housing = create("land-use-changes", "planning", r2);
+	char *shops = create("land-use-changes", "planning", b1);
+	char *fid =
+	    expect_open("sensitive-use-before-clearance", "land-use-changes", housing, plot, PLANNING);
+	expect_none_open("sensitive-use-before-clearance", "land-use-changes", shops);
+	expect_zh("sensitive-use-before-clearance", "land-use-changes", housing, "第二类用地",
+	          "cleared");
+
+	/* A survey again (cleared -> preliminary_survey): cleared_for goes; the finding stays. */
+	plot_status(plot, "preliminary_survey");
+	p = get_rec("plots", plot);
+	cr_assert(json_is_null(json_object_get(p, "cleared_for")), "%s", json_dumps(p, 0));
+	json_decref(p);
+	free(expect_open("sensitive-use-before-clearance", "land-use-changes", housing, plot,
+	                 PLANNING));
+	free(expect_open("sensitive-use-before-clearance", "land-use-changes", shops, plot, PLANNING));
+
+	/* Cleared again, now for housing (class I): both resolve. */
+	patch_rec("plots", plot, "ecology", "{\"planned_use\":\"R2\",\"status\":\"cleared\"}");
+	p = get_rec("plots", plot);
+	cr_assert_str_eq(json_string_value(json_object_get(p, "cleared_for")), "I");
+	json_decref(p);
+	expect_resolved("sensitive-use-before-clearance", "land-use-changes", housing, fid);
+	expect_none_open("sensitive-use-before-clearance", "land-use-changes", shops);
+	free(plot), free(r2), free(b1), free(housing), free(shops), free(fid);
+}
+
+/* A sample opens a finding only where the plot's status does not account for it. */
+Test(rules, samples_the_plot_status_accounts_for, .timeout = 120)
+{
+	char *res = results1("benzene", "5.6", "mg/kg");
+	char *surveyed = plot_in("exceeds_screening", "R2");
+	char *body = plot_sample(surveyed, res);
+	char *s1 = create("soil-samples", "ecology", body);
+	free(body);
+	expect_none_open(SAMPLE_RULES, "soil-samples", s1);
+
+	char *suspected = plot_in("suspected", "R2");
+	body = plot_sample(suspected, res);
+	char *s2 = create("soil-samples", "ecology", body);
+	free(body);
+	char *fid = expect_open("sample-exceeds-screening", "soil-samples", s2, suspected, ECOLOGY);
+	expect_zh("sample-exceeds-screening", "soil-samples", s2, "苯", "benzene");
+	/* The survey takes it up: the plot's status now accounts for the sample. */
+	plot_status(suspected, "preliminary_survey");
+	free(expect_open("sample-exceeds-screening", "soil-samples", s2, suspected, ECOLOGY));
+	plot_status(suspected, "exceeds_screening");
+	expect_resolved("sample-exceeds-screening", "soil-samples", s2, fid);
+
+	/* A plot imported cleared on 2023-06-30: a later sample is the real warning, an
+	 * earlier one was part of the survey that cleared it. */
+	char *pb = plot_body(D, "cleared", "R2");
+	json_t *pj = json_loads(pb, 0, NULL);
+	json_object_set_new(pj, "cleared_on", json_string("2023-06-30"));
+	char *cleared_body = json_dumps(pj, JSON_COMPACT);
+	char *cleared = create("plots", "ecology", cleared_body);
+	char *after = fmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"sampled_on\":\"2024-07-01\","
+	                  "\"results\":%s}", cleared, res);
+	char *before = fmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"sampled_on\":\"2023-05-01\","
+	                   "\"results\":%s}", cleared, res);
+	char *s3 = create("soil-samples", "ecology", after);
+	char *s4 = create("soil-samples", "ecology", before);
+	free(expect_open("sample-exceeds-screening", "soil-samples", s3, cleared, ECOLOGY));
+	expect_none_open(SAMPLE_RULES, "soil-samples", s4);
+	json_decref(pj);
+	free(res), free(surveyed), free(s1), free(suspected), free(s2), free(fid), free(pb);
+	free(cleared_body), free(cleared), free(after), free(before), free(s3), free(s4);
 }
