@@ -2,8 +2,8 @@
  * reference matcher, and the HTTP method helpers. The input is "METHOD /path". */
 #include <string.h>
 
-#include "datasets.h"
 #include "api.h"
+#include "datasets.h"
 #include "router.h"
 #include "support.h"
 

@@ -36,8 +36,8 @@ bool authz_can_write(const struct dataset *ds, const struct identity *who,
  * from `from` (NULL: a plot created)? Moving into listed or delisted, and creating a plot
  * already in the directory or delisted, need an ecology key. False with a message for a
  * 403. */
-bool authz_can_set_status(const struct identity *who, const char *from, const char *to,
-                          char *msg, size_t size);
+bool authz_can_set_status(const struct identity *who, const char *from, const char *to, char *msg,
+                          size_t size);
 /* May `who` delete a plot whose status is `status`? A district key deletes only a
  * suspected plot. False with a message for a 403. */
 bool authz_can_delete_status(const struct identity *who, const char *status, char *msg,

@@ -19,7 +19,7 @@ struct feed_query {
 	char *datasets;      /* JSON array of dataset names, or NULL for all */
 	int limit;
 	int wait;
-	bool bom; /* bom=1: a CSV page starts with a byte-order mark */
+	bool bom;             /* bom=1: a CSV page starts with a byte-order mark */
 	char cursor_text[64]; /* the cursor as given, for an empty page */
 };
 
@@ -47,8 +47,7 @@ double feed_retention(void);
  * `suspend(arg)` runs at once, under the waiters' lock so that no wake-up can come before
  * it, and `resume(arg)` when the waiter is woken. Returns false, having called neither,
  * when it cannot wait (the feed is stopping, or too many wait). */
-bool feed_wait(double deadline, void (*suspend)(void *arg), void (*resume)(void *arg),
-               void *arg);
+bool feed_wait(double deadline, void (*suspend)(void *arg), void (*resume)(void *arg), void *arg);
 double feed_now(void);
 
 #endif

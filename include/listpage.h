@@ -40,8 +40,7 @@ struct list_source {
 
 /* Answers a keyset list: parses the query, runs the statement and writes the page with
  * its cursor and Link header. */
-void list_serve(struct request *req, const struct list_source *src,
-                const struct page_shape *shape);
+void list_serve(struct request *req, const struct list_source *src, const struct page_shape *shape);
 
 /* The filters every list statement of list_serve() takes, over `records r` ($3 to $7):
  * any-of districts, updated since, any-of publishers, the dataset's field filters as a
@@ -50,7 +49,7 @@ void list_serve(struct request *req, const struct list_source *src,
 	"AND ($3::jsonb IS NULL OR r.district = ANY (ARRAY (SELECT jsonb_array_elements_text("     \
 	"     $3::jsonb)))) "                                                                      \
 	"AND ($4::timestamptz IS NULL OR r.updated_at >= $4::timestamptz) "                        \
-	"AND ($5::jsonb IS NULL OR r.publisher = ANY (ARRAY (SELECT jsonb_array_elements_text("   \
+	"AND ($5::jsonb IS NULL OR r.publisher = ANY (ARRAY (SELECT jsonb_array_elements_text("    \
 	"     $5::jsonb)))) "                                                                      \
 	"AND ($6::jsonb IS NULL OR NOT EXISTS (SELECT 1 FROM jsonb_each($6::jsonb) f (k, v) "      \
 	"     WHERE NOT coalesce(f.v ? (r.data ->> f.k), false))) "                                \

@@ -15,13 +15,17 @@
 #define LIST_MAX_VALUES    64 /* any-of values in one filter */
 
 /* The output a list was asked for by its query (f=): else content negotiation decides. */
-enum list_format { LIST_FORMAT_ASKED_BY_ACCEPT, LIST_FORMAT_JSON, LIST_FORMAT_CSV,
-	           LIST_FORMAT_GEOJSON };
+enum list_format {
+	LIST_FORMAT_ASKED_BY_ACCEPT,
+	LIST_FORMAT_JSON,
+	LIST_FORMAT_CSV,
+	LIST_FORMAT_GEOJSON
+};
 
 struct list_query {
 	int limit;
-	enum list_format format; /* f=json|csv|geojson */
-	bool bom;                /* bom=1: a CSV page starts with a byte-order mark */
+	enum list_format format;   /* f=json|csv|geojson */
+	bool bom;                  /* bom=1: a CSV page starts with a byte-order mark */
 	char after_id[CURSOR_MAX]; /* "" on the first page */
 	/* Filters as SQL parameters: NULL when absent. `district` and `publisher` are JSON
 	 * arrays of the any-of values, `fields` a JSON object {"field": ["a", "b"]}. */

@@ -26,8 +26,8 @@ struct route {
 	enum http_method method;
 	const char *pattern;
 	route_handler handler;
-	bool public; /* no API key needed */
-	bool csv;    /* also answers Accept: text/csv */
+	bool public;  /* no API key needed */
+	bool csv;     /* also answers Accept: text/csv */
 	bool geojson; /* also answers Accept: application/geo+json */
 };
 

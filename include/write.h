@@ -35,7 +35,7 @@ struct write_batch {
 	/* Set by write_batch_init(). */
 	struct request *req;
 	const struct dataset *ds;
-	json_t *records;     /* the bodies, a JSON array (the batch holds a reference) */
+	json_t *records; /* the bodies, a JSON array (the batch holds a reference) */
 	size_t n;
 	const char *path_id; /* one record named by the path (PUT, PATCH, DELETE), else NULL */
 	bool relative;       /* pointers relative to the one record ("/district"), not to the

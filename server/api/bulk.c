@@ -43,10 +43,11 @@ static json_t *bulk_parse(struct request *req, const struct dataset *ds, bool *s
 	}
 	if (!json_is_array(body)) {
 		json_decref(body);
-		problem_ex(req, 422, "validation", "Unprocessable Content",
-		           json_pack("{s:[{s:s, s:s}]}", "errors", "pointer", "", "message",
-		                     "expected a JSON array of record objects, or one record object"),
-		           NULL, "the body must be a JSON array of records, or one record object");
+		problem_ex(
+		    req, 422, "validation", "Unprocessable Content",
+		    json_pack("{s:[{s:s, s:s}]}", "errors", "pointer", "", "message",
+		              "expected a JSON array of record objects, or one record object"),
+		    NULL, "the body must be a JSON array of records, or one record object");
 		return NULL;
 	}
 	return body;

@@ -202,7 +202,8 @@ void handle_changes(struct request *req)
 	char err[256];
 	if (n < 0) {
 		problem(req, 400, "bad-request", "Bad Request",
-		        "too many query parameters; the feed takes cursor, datasets, limit, wait and bom");
+		        "too many query parameters; the feed takes cursor, datasets, limit, wait "
+		        "and bom");
 		return;
 	}
 	if (feed_query_parse(args, (size_t)n, q, err, sizeof(err)) < 0) {

@@ -18,9 +18,9 @@ static void add_feature(struct strbuf *body, const char *item)
 	const char *member = json_object_get(props, "geometry") ? "geometry" : "location";
 	json_t *geometry = json_incref(json_object_get(props, member));
 	json_object_del(props, member);
-	json_t *feature = json_pack("{s:s, s:O, s:o, s:o}", "type", "Feature", "id",
-	                            json_object_get(props, "id"), "geometry",
-	                            geometry ? geometry : json_null(), "properties", props);
+	json_t *feature =
+	    json_pack("{s:s, s:O, s:o, s:o}", "type", "Feature", "id", json_object_get(props, "id"),
+	              "geometry", geometry ? geometry : json_null(), "properties", props);
 	char *text = json_dumps(feature, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(feature);
 	if (text)
@@ -122,15 +122,15 @@ static bool only_these(struct request *req, const struct query_arg *args, int n,
 		for (const char *const *o = only; *o; o++)
 			strbuf_addf(&names, "%s%s", o == only ? "" : ", ", *o);
 		problem(req, 400, "bad-request", "Bad Request",
-		        "unknown query parameter %.40s; this list takes %s", args[i].key, names.buf);
+		        "unknown query parameter %.40s; this list takes %s", args[i].key,
+		        names.buf);
 		strbuf_release(&names);
 		return false;
 	}
 	return true;
 }
 
-void list_serve(struct request *req, const struct list_source *src,
-                const struct page_shape *shape)
+void list_serve(struct request *req, const struct list_source *src, const struct page_shape *shape)
 {
 	struct query_arg args[LIST_MAX_ARGS];
 	int n = req_query_args(req, args, LIST_MAX_ARGS);
@@ -143,8 +143,7 @@ void list_serve(struct request *req, const struct list_source *src,
 		return;
 	struct list_query q;
 	char err[512];
-	if (list_query_parse(src->filters, &g_refdata, args, (size_t)n, &q, err, sizeof(err)) <
-	    0) {
+	if (list_query_parse(src->filters, &g_refdata, args, (size_t)n, &q, err, sizeof(err)) < 0) {
 		problem(req, 400, "bad-request", "Bad Request", "%s", err);
 		return;
 	}

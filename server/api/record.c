@@ -205,8 +205,9 @@ static void write_one(struct request *req, bool is_put)
 			        req->match.id);
 			goto out;
 		}
-		json_array_set_new(b.records, 0,
-		                   patched(ds, &b.stored[0], json_incref(json_array_get(b.records, 0))));
+		json_array_set_new(
+		    b.records, 0,
+		    patched(ds, &b.stored[0], json_incref(json_array_get(b.records, 0))));
 	}
 	if (write_apply(&b) < 0)
 		goto out;

@@ -23,12 +23,12 @@ static const char sql_lock[] =
     " (SELECT jsonb_object_agg(k, data -> k) FROM jsonb_array_elements_text($4::jsonb) k "
     "   WHERE data ? k)::text "
     "FROM records WHERE dataset = $1 AND id = ANY (" JSON_LIST("$2") ") "
-    "ORDER BY id FOR UPDATE";
+                                                                     "ORDER BY id FOR UPDATE";
 
 /* Which of the ids in $2 name a live record of dataset $1 (kept while the write runs). */
 static const char sql_exist[] = "SELECT id FROM records WHERE dataset = $1 "
                                 "AND id = ANY (" JSON_LIST("$2") ") AND deleted_at IS NULL "
-                                "FOR SHARE";
+                                                                 "FOR SHARE";
 
 /* Indexes (0-based) and reasons of the invalid geometries of a batch ($1: array of
  * geometries or nulls, one per record). */
@@ -73,12 +73,15 @@ static const char sql_links[] =
     "ORDER BY dataset, id LIMIT 21";
 
 /* The cross-agency rules over the records in $2, in the write's transaction (SPEC §5). */
-static const char sql_rules[] =
-    "SELECT rules_evaluate($1, " JSON_LIST("$2") ", $3, $4)";
+static const char sql_rules[] = "SELECT rules_evaluate($1, " JSON_LIST("$2") ", $3, $4)";
 
 static const struct db_stmt statements[] = {
-    {"write_lock", sql_lock},       {"write_exist", sql_exist},   {"write_geom_check", sql_geom_check},
-    {"write_upsert", sql_upsert},   {"write_delete", sql_delete}, {"write_links", sql_links},
+    {"write_lock", sql_lock},
+    {"write_exist", sql_exist},
+    {"write_geom_check", sql_geom_check},
+    {"write_upsert", sql_upsert},
+    {"write_delete", sql_delete},
+    {"write_links", sql_links},
     {"rules_evaluate", sql_rules},
 };
 
@@ -96,8 +99,8 @@ bool write_may_publish(struct request *req, const struct dataset *ds)
 	for (const char *const *p = ds->publishers; *p; p++)
 		strbuf_addf(&who, "%s%s", p == ds->publishers ? "" : ", ", *p);
 	problem(req, 403, "forbidden", "Forbidden",
-	        "agency %s may read %s but not write it; its publishers are: %s", who_of(req)->agency,
-	        ds->name, who.buf);
+	        "agency %s may read %s but not write it; its publishers are: %s",
+	        who_of(req)->agency, ds->name, who.buf);
 	strbuf_release(&who);
 	return false;
 }
@@ -145,14 +148,13 @@ static const char *record_id(const struct write_batch *b, size_t i)
 }
 
 /* Records that record i is refused, at a pointer relative to the body. */
-static void refuse_at(struct write_batch *b, size_t i, enum write_refusal kind,
-                      const char *pointer, const char *message)
+static void refuse_at(struct write_batch *b, size_t i, enum write_refusal kind, const char *pointer,
+                      const char *message)
 {
 	const char *id = record_id(b, i);
-	json_array_append_new(b->errors,
-	                      json_pack("{s:I, s:o, s:s, s:s}", "index", (json_int_t)i, "id",
-	                                id ? json_string(id) : json_null(), "pointer", pointer,
-	                                "message", message));
+	json_array_append_new(b->errors, json_pack("{s:I, s:o, s:s, s:s}", "index", (json_int_t)i,
+	                                           "id", id ? json_string(id) : json_null(),
+	                                           "pointer", pointer, "message", message));
 	if (kind > b->refusal) {
 		b->refusal = kind;
 		snprintf(b->refusal_message, sizeof(b->refusal_message), "%s", message);
@@ -260,7 +262,8 @@ static void check_each(struct write_batch *b)
 		json_t *rec = json_array_get(b->records, i);
 		json_t *data = record_validate(b->ds, &g_refdata, rec, b->path_id, prefix, &errs);
 		for (size_t e = 0; e < errs.n; e++)
-			refuse_at(b, i, WRITE_INVALID, errs.items[e].pointer, errs.items[e].message);
+			refuse_at(b, i, WRITE_INVALID, errs.items[e].pointer,
+			          errs.items[e].message);
 		if (errs.dropped)
 			refusef(b, i, WRITE_INVALID, NULL, "%zu further problem(s) not listed",
 			        errs.dropped);
@@ -389,9 +392,10 @@ static int check_links(struct write_batch *b)
 		for (size_t i = 0; i < b->n; i++) {
 			const char *t = json_string_value(json_object_get(b->valid[i], fd->name));
 			if (t && !json_object_get(found, t))
-				refusef(b, i, WRITE_INVALID, fd->name,
-				        "%s has no record \"%.*s\"; publish it first or leave %s out",
-				        fd->links_to, utf8_cut(t, 80), t, fd->name);
+				refusef(
+				    b, i, WRITE_INVALID, fd->name,
+				    "%s has no record \"%.*s\"; publish it first or leave %s out",
+				    fd->links_to, utf8_cut(t, 80), t, fd->name);
 		}
 		json_decref(found);
 	}
@@ -465,10 +469,9 @@ int write_store(struct write_batch *b)
 			continue;
 		if (!b->stored[i].exists)
 			b->created++;
-		json_array_append_new(input, json_pack("{s:O, s:O, s:O}", "id",
-		                                       json_object_get(data, "id"), "district",
-		                                       json_object_get(data, "district"), "data",
-		                                       data));
+		json_array_append_new(
+		    input, json_pack("{s:O, s:O, s:O}", "id", json_object_get(data, "id"),
+		                     "district", json_object_get(data, "district"), "data", data));
 	}
 	char *text = json_dumps(input, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(input);
@@ -516,10 +519,10 @@ void write_refuse(struct write_batch *b)
 		json_t *allowed = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(allowed, json_string(next[i]));
-		problem_ex(req, 409, "invalid-transition", "Conflict",
-		           json_pack("{s:o, s:s, s:s}", "allowed", allowed, "from", b->from, "to",
-		                     b->to),
-		           NULL, "%s", b->refusal_message);
+		problem_ex(
+		    req, 409, "invalid-transition", "Conflict",
+		    json_pack("{s:o, s:s, s:s}", "allowed", allowed, "from", b->from, "to", b->to),
+		    NULL, "%s", b->refusal_message);
 		return;
 	}
 	json_t *list = json_array();

@@ -65,8 +65,8 @@ static bool is_ecology(const struct identity *who)
 	return strcmp(who->agency, "ecology") == 0;
 }
 
-bool authz_can_set_status(const struct identity *who, const char *from, const char *to,
-                          char *msg, size_t size)
+bool authz_can_set_status(const struct identity *who, const char *from, const char *to, char *msg,
+                          size_t size)
 {
 	if (is_ecology(who) || !to)
 		return true;
@@ -90,8 +90,7 @@ bool authz_can_set_status(const struct identity *who, const char *from, const ch
 	return true;
 }
 
-bool authz_can_delete_status(const struct identity *who, const char *status, char *msg,
-                             size_t size)
+bool authz_can_delete_status(const struct identity *who, const char *status, char *msg, size_t size)
 {
 	if (is_ecology(who) || !status || strcmp(status, "suspected") == 0)
 		return true;

@@ -79,8 +79,9 @@ static int value_check(const char *v, const char *name, const struct field *f,
 		errno = 0;
 		long x = strtol(v, &end, 10);
 		if (*end || errno || x < (long)f->min || x > (long)f->max) {
-			snprintf(errbuf, size, "filter %s: \"%.*s\" is not an integer from %g to %g",
-			         name, utf8_cut(v, 60), v, f->min, f->max);
+			snprintf(errbuf, size,
+			         "filter %s: \"%.*s\" is not an integer from %g to %g", name,
+			         utf8_cut(v, 60), v, f->min, f->max);
 			return -1;
 		}
 	} else if (f->type == FT_BOOLEAN && strcmp(v, "true") && strcmp(v, "false")) {
@@ -91,8 +92,9 @@ static int value_check(const char *v, const char *name, const struct field *f,
 		         utf8_cut(v, 60), v);
 		return -1;
 	} else if (f->type == FT_DISTRICT && ref && !refdata_district(ref, v)) {
-		snprintf(errbuf, size, "filter %s: \"%.*s\" is not a district code; see /v1/districts",
-		         name, utf8_cut(v, 60), v);
+		snprintf(errbuf, size,
+		         "filter %s: \"%.*s\" is not a district code; see /v1/districts", name,
+		         utf8_cut(v, 60), v);
 		return -1;
 	}
 	return 0;
@@ -129,10 +131,11 @@ static json_t *filter_values(const char *value, const char *name, const struct f
 		}
 		for (const char *c = v; *c; c++)
 			if ((unsigned char)*c < 0x20 || *c == 0x7f) {
-				snprintf(errbuf, size,
-				         "filter %s has a value with a control character; values are "
-				         "codes and names, one line each",
-				         name);
+				snprintf(
+				    errbuf, size,
+				    "filter %s has a value with a control character; values are "
+				    "codes and names, one line each",
+				    name);
 				goto fail;
 			}
 		if (value_check(v, name, f, ref, errbuf, size) < 0)
@@ -160,7 +163,8 @@ static int format_parse(struct list_query *q, const char *k, const char *v, char
 		return -1;
 	}
 	if (strcmp(v, "1") != 0 && strcmp(v, "0") != 0) {
-		snprintf(errbuf, size, "bom takes 1 (start a CSV page with a byte-order mark) or 0");
+		snprintf(errbuf, size,
+		         "bom takes 1 (start a CSV page with a byte-order mark) or 0");
 		return -1;
 	}
 	q->bom = v[0] == '1';
@@ -249,10 +253,11 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 			continue;
 		}
 		if (!ds) {
-			snprintf(errbuf, size,
-			         "unknown query parameter %.*s; this list takes limit, cursor, f and "
-			         "bom",
-			         utf8_cut(k, 40), k);
+			snprintf(
+			    errbuf, size,
+			    "unknown query parameter %.*s; this list takes limit, cursor, f and "
+			    "bom",
+			    utf8_cut(k, 40), k);
 			goto fail;
 		}
 		if (strcmp(k, "updated_since") == 0) {
@@ -271,8 +276,8 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 			static const struct field district_field = {.name = "district",
 			                                            .type = FT_DISTRICT};
 			bool district = k[0] == 'd';
-			json_t *values =
-			    filter_values(v, k, district ? &district_field : NULL, ref, errbuf, size);
+			json_t *values = filter_values(v, k, district ? &district_field : NULL, ref,
+			                               errbuf, size);
 			if (!values)
 				goto fail;
 			char **dst = district ? &q->district : &q->publisher;

@@ -33,7 +33,8 @@ static const struct field plot_fields[] = {
     {.name = "cleared_on", .type = FT_DATE},
 };
 
-/* Derived by derive_plot(): the GB 36600 class of the planned use, and the class the plot was cleared for. */
+/* Derived by derive_plot(): the GB 36600 class of the planned use, and the class the plot was
+ * cleared for. */
 static const struct field plot_derived[] = {
     {.name = "land_class", .type = FT_ENUM, .values = land_classes, .filter = true},
     {.name = "cleared_for", .type = FT_ENUM, .values = land_classes, .filter = true},

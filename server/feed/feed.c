@@ -158,8 +158,9 @@ int feed_query_parse(const struct query_arg *args, size_t n, struct feed_query *
 			break;
 		case 4:
 			if (strcmp(v, "1") != 0 && strcmp(v, "0") != 0) {
-				snprintf(errbuf, size,
-				         "bom takes 1 (start a CSV page with a byte-order mark) or 0");
+				snprintf(
+				    errbuf, size,
+				    "bom takes 1 (start a CSV page with a byte-order mark) or 0");
 				goto fail;
 			}
 			q->bom = v[0] == '1';

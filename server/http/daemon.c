@@ -125,8 +125,8 @@ static void request_start(struct request *req, struct MHD_Connection *conn, cons
 /* Refused on the request line and headers alone, before the body is read. */
 static bool refused_early(const struct request *req)
 {
-	return req->header_too_large || req->framing_error || req->no_host ||
-	       req->body_too_large || req->too_many_args;
+	return req->header_too_large || req->framing_error || req->no_host || req->body_too_large ||
+	       req->too_many_args;
 }
 
 static void body_append(struct request *req, const char *data, size_t size)
@@ -262,8 +262,8 @@ static void dispatch(struct request *req)
 		return;
 	}
 	enum http_method m = req->method == HTTP_HEAD ? HTTP_GET : req->method;
-	switch (router_match(http_hooks_in_use->routes, http_hooks_in_use->n_routes, m, req->path, http_hooks_in_use->is_dataset,
-	                     &req->match)) {
+	switch (router_match(http_hooks_in_use->routes, http_hooks_in_use->n_routes, m, req->path,
+	                     http_hooks_in_use->is_dataset, &req->match)) {
 	case ROUTE_FOUND:
 		run(req);
 		return;
@@ -454,8 +454,8 @@ static int listen_on(const struct sockaddr_in *addr)
 	return fd;
 }
 
-struct MHD_Daemon *http_start(const struct config *cfg, const struct http_hooks *h,
-                              char *errbuf, size_t size)
+struct MHD_Daemon *http_start(const struct config *cfg, const struct http_hooks *h, char *errbuf,
+                              size_t size)
 {
 	http_hooks_in_use = h;
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
@@ -493,9 +493,8 @@ struct MHD_Daemon *http_start(const struct config *cfg, const struct http_hooks 
 	    (unsigned)cfg->per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)cfg->idle_timeout_sec, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_POOL,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_URI_LOG_CALLBACK, on_uri,
-	    NULL, MHD_OPTION_UNESCAPE_CALLBACK,
-	    unescape_keep_nul, NULL, MHD_OPTION_ARRAY, cfg->tls_cert ? tls_opts : &tls_opts[2],
-	    MHD_OPTION_END);
+	    NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape_keep_nul, NULL, MHD_OPTION_ARRAY,
+	    cfg->tls_cert ? tls_opts : &tls_opts[2], MHD_OPTION_END);
 	if (!d) {
 		snprintf(errbuf, size, "cannot start the HTTP server on %s:%d", cfg->bind,
 		         cfg->port);

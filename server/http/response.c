@@ -8,8 +8,8 @@
 #include "utf8.h"
 
 /* Tells the service what is being answered (it remembers idempotent writes' answers). */
-static void notify(struct request *req, unsigned status, const char *content_type,
-                   const char *body, size_t len, const char *extra)
+static void notify(struct request *req, unsigned status, const char *content_type, const char *body,
+                   size_t len, const char *extra)
 {
 	if (http_hooks_in_use && http_hooks_in_use->on_response)
 		http_hooks_in_use->on_response(req, status, content_type, body, len, extra);
@@ -93,8 +93,8 @@ void respond_borrowed(struct request *req, unsigned status, const char *content_
                       const char *extra)
 {
 	notify(req, status, content_type, body, len, extra);
-	struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback_cls(
-	    len, (void *)body, release, cls);
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)body, release, cls);
 	if (!resp)
 		release(cls);
 	queue(req, status, resp, content_type, extra);

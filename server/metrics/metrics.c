@@ -6,7 +6,7 @@ struct metrics g_metrics;
 void metrics_write(struct strbuf *sb)
 {
 	strbuf_adds(sb, "# HELP soilshare_http_requests_total HTTP requests answered, by status "
-	                 "class.\n# TYPE soilshare_http_requests_total counter\n");
+	                "class.\n# TYPE soilshare_http_requests_total counter\n");
 	for (int c = 1; c <= 5; c++)
 		strbuf_addf(sb, "soilshare_http_requests_total{class=\"%dxx\"} %lu\n", c,
 		            atomic_load(&g_metrics.requests[c]));

@@ -125,7 +125,8 @@ Test(bulk, items_that_are_not_objects_are_422)
 		char ptr[8];
 		snprintf(ptr, sizeof(ptr), "/%zu", i);
 		cr_assert_eq(json_integer_value(json_object_get(e, "index")), (json_int_t)i);
-		cr_assert_str_eq(json_string_value(json_object_get(e, "pointer")), ptr, "%s", r->body);
+		cr_assert_str_eq(json_string_value(json_object_get(e, "pointer")), ptr, "%s",
+		                 r->body);
 		cr_assert(strstr(json_string_value(json_object_get(e, "message")), "object"), "%s",
 		          r->body);
 	}

@@ -67,7 +67,8 @@ static void crud(const struct dataset *ds)
 			continue; /* the sample names the other of its links */
 		cr_assert_not_null(fv, "%s sample sets filter field %s", ds->name, f->name);
 		if (json_is_null(fv))
-			continue; /* a derived field with no value (cleared_for of an imported plot) */
+			continue; /* a derived field with no value (cleared_for of an imported plot)
+			           */
 		char value[128], list[512];
 		filter_value(fv, value, sizeof(value));
 		snprintf(list, sizeof(list), "/v1/%s?district=%s&%s=%s&limit=1000", ds->name, D,

@@ -190,9 +190,9 @@ Test(list, filter_values_with_quotes_and_braces_work)
 	resp_free(w);
 	free(body);
 	free(id);
-	const char *odd[] = {"%22",           "%5C",          "%7B",
-	                     "%7D",           "a%22%2C%7Bb%7D", "ecology%22,%22planning",
-	                     "%7Becology%7D", "x%5C",         "ecology%5C"};
+	const char *odd[] = {
+	    "%22",           "%5C",  "%7B",       "%7D", "a%22%2C%7Bb%7D", "ecology%22,%22planning",
+	    "%7Becology%7D", "x%5C", "ecology%5C"};
 	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
 		char path[128];
 		snprintf(path, sizeof(path), "/v1/plots?publisher=%s", odd[i]);

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api.h"
 #include "datasets.h"
 #include "harness.h"
-#include "api.h"
 
 static json_t *load_doc(void)
 {

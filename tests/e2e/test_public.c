@@ -11,9 +11,9 @@
 
 #define D "110116" /* a district of these tests' own */
 
-static const char *const FIELDS[] = {"id",         "name",          "district",  "district_zh",
-                                     "address",    "area_m2",       "pollutants", "pollutants_zh",
-                                     "status",     "status_zh",     "listed_on", "geometry"};
+static const char *const FIELDS[] = {"id",      "name",      "district",   "district_zh",
+                                     "address", "area_m2",   "pollutants", "pollutants_zh",
+                                     "status",  "status_zh", "listed_on",  "geometry"};
 #define N_FIELDS (sizeof(FIELDS) / sizeof(FIELDS[0]))
 
 /* A plot of D with a responsible party and everything else the public must not see. */
@@ -22,13 +22,14 @@ static char *make(const char *status)
 	char *id = uniq(D "-PUB");
 	char path[256], body[1024];
 	snprintf(path, sizeof(path), "/v1/plots/%s", id);
-	snprintf(body, sizeof(body),
-	         "{\"name\":\"公开测试地块\",\"district\":\"" D "\",\"status\":\"%s\","
-	         "\"address\":\"怀柔区测试路1号\",\"area_m2\":1200,\"pollutants\":[\"As\",\"benzene\"],"
-	         "\"responsible_party\":\"不公开的责任人\",\"former_industry\":\"不公开的行业\","
-	         "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[116.6,40.3],[116.61,40.3],"
-	         "[116.61,40.31],[116.6,40.3]]]}}",
-	         status);
+	snprintf(
+	    body, sizeof(body),
+	    "{\"name\":\"公开测试地块\",\"district\":\"" D "\",\"status\":\"%s\","
+	    "\"address\":\"怀柔区测试路1号\",\"area_m2\":1200,\"pollutants\":[\"As\",\"benzene\"],"
+	    "\"responsible_party\":\"不公开的责任人\",\"former_industry\":\"不公开的行业\","
+	    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[116.6,40.3],[116.61,40.3],"
+	    "[116.61,40.31],[116.6,40.3]]]}}",
+	    status);
 	struct resp *r = call("PUT", path, key_of("ecology"), body, NULL);
 	cr_assert_eq(r->status, 201, "%s", r->body);
 	resp_free(r);
@@ -49,8 +50,10 @@ static json_t *item_of(json_t *items, const char *id)
 
 Test(public, directory_needs_no_key_and_shows_only_public_fields)
 {
-	char *listed = make("listed"), *control = make("under_control"), *open = make("risk_assessment");
-	struct resp *r = call("GET", "/public/directory?district=" D "&limit=1000", NULL, NULL, NULL);
+	char *listed = make("listed"), *control = make("under_control"),
+	     *open = make("risk_assessment");
+	struct resp *r =
+	    call("GET", "/public/directory?district=" D "&limit=1000", NULL, NULL, NULL);
 	cr_assert_eq(r->status, 200, "no key needed: %s", r->body);
 	cr_assert(strstr(resp_header(r, "Content-Type"), "application/json"));
 	cr_assert_null(strstr(r->body, "不公开"), "no responsible party or industry: %s", r->body);
@@ -116,7 +119,8 @@ Test(public, geojson_features)
 {
 	char *id = make("listed");
 	const char *geo[] = {"Accept: application/geo+json", NULL};
-	struct resp *r = call("GET", "/public/directory?district=" D "&limit=1000", NULL, NULL, geo);
+	struct resp *r =
+	    call("GET", "/public/directory?district=" D "&limit=1000", NULL, NULL, geo);
 	cr_assert_eq(r->status, 200, "%s", r->body);
 	cr_assert(strstr(resp_header(r, "Content-Type"), "application/geo+json"));
 	cr_assert_str_eq(json_string_value(json_object_get(r->json, "type")), "FeatureCollection");
@@ -165,10 +169,11 @@ static void age(const char *id)
 	PGconn *c = PQconnectdb(need_env("DATABASE_URL"));
 	cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
 	const char *params[] = {id};
-	PGresult *res = PQexecParams(c,
-	                             "UPDATE changes SET changed_at = changed_at - interval '10 days' "
-	                             "WHERE dataset = 'plots' AND id = $1",
-	                             1, NULL, params, NULL, NULL, 0);
+	PGresult *res =
+	    PQexecParams(c,
+	                 "UPDATE changes SET changed_at = changed_at - interval '10 days' "
+	                 "WHERE dataset = 'plots' AND id = $1",
+	                 1, NULL, params, NULL, NULL, 0);
 	cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK, "%s", PQresultErrorMessage(res));
 	PQclear(res);
 	PQfinish(c);
@@ -196,7 +201,8 @@ Test(public, changes_between_two_dates)
 	snprintf(url, sizeof(url), "/public/directory/changes?from=%s&to=%s", from, to);
 	r = call("GET", url, NULL, NULL, NULL);
 	cr_assert_eq(r->status, 200, "%s", r->body);
-	json_t *added = json_object_get(r->json, "added"), *retained = json_object_get(r->json, "retained"),
+	json_t *added = json_object_get(r->json, "added"),
+	       *retained = json_object_get(r->json, "retained"),
 	       *removed = json_object_get(r->json, "removed");
 	cr_assert(named(added, coming) && !named(retained, coming) && !named(removed, coming), "%s",
 	          r->body);
@@ -217,7 +223,8 @@ Test(public, changes_between_two_dates)
 	cr_assert(!named(json_object_get(r->json, "retained"), kept));
 	resp_free(r);
 
-	const char *bad[] = {"/public/directory/changes", "/public/directory/changes?from=2025-01-01",
+	const char *bad[] = {"/public/directory/changes",
+	                     "/public/directory/changes?from=2025-01-01",
 	                     "/public/directory/changes?from=2025-02-01&to=2025-01-01",
 	                     "/public/directory/changes?from=2025-13-01&to=2025-12-01",
 	                     "/public/directory/changes?from=2025-01-01&to=2025-02-01&x=1"};

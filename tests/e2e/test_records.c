@@ -252,14 +252,15 @@ Test(records, non_object_bodies_are_422_at_the_root)
 		struct resp *r = put_plot("110105-M", bodies[i]);
 		assert_problem(r, 422, "/problems/validation");
 		json_t *first = json_array_get(json_object_get(r->json, "errors"), 0);
-		cr_assert_str_eq(json_string_value(json_object_get(first, "pointer")), "",
-		                 "%s: %s", bodies[i], r->body);
+		cr_assert_str_eq(json_string_value(json_object_get(first, "pointer")), "", "%s: %s",
+		                 bodies[i], r->body);
 		cr_assert(strstr(json_string_value(json_object_get(first, "message")), "object"),
 		          "%s: %s", bodies[i], r->body);
 		resp_free(r);
 	}
-	struct resp *r = call("PATCH", "/v1/plots/110105-M", key_of("ecology"), "123",
-	                      (const char *const[]){"Content-Type: application/merge-patch+json", NULL});
+	struct resp *r =
+	    call("PATCH", "/v1/plots/110105-M", key_of("ecology"), "123",
+	         (const char *const[]){"Content-Type: application/merge-patch+json", NULL});
 	assert_problem(r, 422, "/problems/validation");
 	resp_free(r);
 }

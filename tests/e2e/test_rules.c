@@ -1621,8 +1621,8 @@ Test(rules, class_one_use_on_a_plot_cleared_for_class_two, .timeout = 120)
 	char *b1 = land_use_change(plot, "B1");
 	char *housing = create("land-use-changes", "planning", r2);
 	char *shops = create("land-use-changes", "planning", b1);
-	char *fid =
-	    expect_open("sensitive-use-before-clearance", "land-use-changes", housing, plot, PLANNING);
+	char *fid = expect_open("sensitive-use-before-clearance", "land-use-changes", housing, plot,
+	                        PLANNING);
 	expect_none_open("sensitive-use-before-clearance", "land-use-changes", shops);
 	expect_zh("sensitive-use-before-clearance", "land-use-changes", housing, "第二类用地",
 	          "cleared");
@@ -1634,7 +1634,8 @@ Test(rules, class_one_use_on_a_plot_cleared_for_class_two, .timeout = 120)
 	json_decref(p);
 	free(expect_open("sensitive-use-before-clearance", "land-use-changes", housing, plot,
 	                 PLANNING));
-	free(expect_open("sensitive-use-before-clearance", "land-use-changes", shops, plot, PLANNING));
+	free(expect_open("sensitive-use-before-clearance", "land-use-changes", shops, plot,
+	                 PLANNING));
 
 	/* Cleared again, now for housing (class I): both resolve. */
 	patch_rec("plots", plot, "ecology", "{\"planned_use\":\"R2\",\"status\":\"cleared\"}");
@@ -1675,10 +1676,14 @@ Test(rules, samples_the_plot_status_accounts_for, .timeout = 120)
 	json_object_set_new(pj, "cleared_on", json_string("2023-06-30"));
 	char *cleared_body = json_dumps(pj, JSON_COMPACT);
 	char *cleared = create("plots", "ecology", cleared_body);
-	char *after = fmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"sampled_on\":\"2024-07-01\","
-	                  "\"results\":%s}", cleared, res);
-	char *before = fmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"sampled_on\":\"2023-05-01\","
-	                   "\"results\":%s}", cleared, res);
+	char *after =
+	    fmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"sampled_on\":\"2024-07-01\","
+	        "\"results\":%s}",
+	        cleared, res);
+	char *before =
+	    fmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"sampled_on\":\"2023-05-01\","
+	        "\"results\":%s}",
+	        cleared, res);
 	char *s3 = create("soil-samples", "ecology", after);
 	char *s4 = create("soil-samples", "ecology", before);
 	free(expect_open("sample-exceeds-screening", "soil-samples", s3, cleared, ECOLOGY));

@@ -56,8 +56,8 @@ static const char *key_for(struct demo *d, const char *agency)
 	if (!json_object_get(d->keys, agency)) {
 		/* "district:110105": a district key of that district. */
 		bool district = strncmp(agency, "district:", 9) == 0;
-		char *k = create_key(district ? "district" : agency, district ? agency + 9 : NULL,
-		                     NULL);
+		char *k =
+		    create_key(district ? "district" : agency, district ? agency + 9 : NULL, NULL);
 		json_object_set_new(d->keys, agency, json_string(k));
 		free(k);
 	}

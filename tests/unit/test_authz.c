@@ -208,11 +208,11 @@ Test(authz, listing_and_delisting_need_ecology)
 	char msg[512];
 	const char *into[] = {"listed", "delisted"};
 	for (size_t i = 0; i < 2; i++) {
-		cr_assert(authz_can_set_status(&ecology, "risk_assessment", into[i], msg,
-		                               sizeof(msg)));
-		cr_assert_not(authz_can_set_status(&chaoyang, "effect_evaluation", into[i], msg,
-		                                   sizeof(msg)),
-		              "a district key moves no plot into %s", into[i]);
+		cr_assert(
+		    authz_can_set_status(&ecology, "risk_assessment", into[i], msg, sizeof(msg)));
+		cr_assert_not(
+		    authz_can_set_status(&chaoyang, "effect_evaluation", into[i], msg, sizeof(msg)),
+		    "a district key moves no plot into %s", into[i]);
 		cr_assert(strstr(msg, "ecology"), "the message names who may: %s", msg);
 	}
 	/* Staying, and the steps between, are the district's too. */
@@ -227,8 +227,9 @@ Test(authz, creating_a_plot_in_the_directory_needs_ecology)
 {
 	char msg[512];
 	const char *refused[] = {"listed", "under_control", "effect_evaluation", "delisted"};
-	const char *allowed[] = {"suspected", "preliminary_survey", "cleared", "exceeds_screening",
-	                         "detailed_survey", "risk_assessment", "post_management", "closed"};
+	const char *allowed[] = {
+	    "suspected",       "preliminary_survey", "cleared",         "exceeds_screening",
+	    "detailed_survey", "risk_assessment",    "post_management", "closed"};
 	for (size_t i = 0; i < 4; i++) {
 		cr_assert_not(authz_can_set_status(&chaoyang, NULL, refused[i], msg, sizeof(msg)),
 		              "%s", refused[i]);
