@@ -44,15 +44,19 @@ bool api_authenticate(struct request *req)
 	c->authenticated = true;
 	double wait;
 	if (!auth_rate_allow(c->who.key_id, &wait)) {
-		char hdr[64];
-		snprintf(hdr, sizeof(hdr), "Retry-After: %d", (int)wait + 1);
-		problem_ex(req, 429, "rate-limited", "Too Many Requests", NULL, hdr,
-		           "this key sent more requests than its limit allows; retry after %d "
-		           "second(s)",
-		           (int)wait + 1);
+		answer_rate_limited(req, wait, "this key sent more requests than its limit allows",
+		                    "");
 		return true;
 	}
 	return false;
+}
+
+void answer_rate_limited(struct request *req, double wait, const char *why, const char *advice)
+{
+	char hdr[64];
+	snprintf(hdr, sizeof(hdr), "Retry-After: %d", (int)wait + 1);
+	problem_ex(req, 429, "rate-limited", "Too Many Requests", NULL, hdr,
+	           "%s; retry after %d second(s)%s", why, (int)wait + 1, advice);
 }
 
 bool api_before(struct request *req)

@@ -20,6 +20,9 @@ void public_register_statements(void);
  * answering 429. */
 bool public_allowed(struct request *req);
 
+/* 429 with Retry-After: `why` the request waits, then `advice` (or ""). */
+void answer_rate_limited(struct request *req, double wait, const char *why, const char *advice);
+
 /* The hooks of api_hooks (hooks.c). */
 bool api_authenticate(struct request *req);
 bool api_before(struct request *req);

@@ -44,12 +44,9 @@ bool public_allowed(struct request *req)
 	if (ratelimit_allow(&limit, req_client_address(req, address, sizeof(address)),
 	                    (double)ts.tv_sec + ts.tv_nsec / 1e9, &wait))
 		return true;
-	char hdr[64];
-	snprintf(hdr, sizeof(hdr), "Retry-After: %d", (int)wait + 1);
-	problem_ex(req, 429, "rate-limited", "Too Many Requests", NULL, hdr,
-	           "this address sent more requests than the public pages allow; retry after %d "
-	           "second(s), or use the API with an agency key",
-	           (int)wait + 1);
+	answer_rate_limited(req, wait,
+	                    "this address sent more requests than the public pages allow",
+	                    ", or use the API with an agency key");
 	return false;
 }
 
