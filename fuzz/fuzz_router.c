@@ -14,8 +14,8 @@ static const enum http_method known[] = {HTTP_GET,   HTTP_HEAD,   HTTP_POST,   H
 #define N_KNOWN (sizeof(known) / sizeof(known[0]))
 
 /* Splits a path into its segments (pointers into `buf`); -1 for what no route can match:
- * no leading '/', an empty segment, too many segments, too long a path or one that is not
- * UTF-8. */
+ * no leading '/', an empty segment but the last (a trailing slash), too many segments, too
+ * long a path or one that is not UTF-8. */
 static int segments(const char *path, char *buf, size_t size, char **segs)
 {
 	if (path[0] != '/' || strlen(path) >= size || !fuzz_utf8_string(path))
@@ -30,13 +30,29 @@ static int segments(const char *path, char *buf, size_t size, char **segs)
 		char *slash = strchr(p, '/');
 		if (slash)
 			*slash = '\0';
-		if (*p == '\0')
+		if (*p == '\0' && slash)
 			return -1;
 		segs[n++] = p;
 		if (!slash)
 			return n;
 		p = slash + 1;
 	}
+}
+
+/* A pattern segment in braces: {dataset}, or another name that captures the id. */
+static bool placeholder(const char *seg)
+{
+	size_t len = strlen(seg);
+	return len > 2 && seg[0] == '{' && seg[len - 1] == '}';
+}
+
+/* Whether a pattern captures an id: a placeholder other than {dataset}. */
+static bool captures_id(const char *pattern)
+{
+	for (const char *p = pattern; (p = strchr(p, '{')) != NULL; p++)
+		if (strncmp(p, "{dataset}", 9) != 0)
+			return true;
+	return false;
 }
 
 static bool reference_match(const char *pattern, char **segs, int n)
@@ -47,10 +63,12 @@ static bool reference_match(const char *pattern, char **segs, int n)
 	if (pn != n)
 		return false;
 	for (int i = 0; i < n; i++) {
+		if (placeholder(psegs[i]) && segs[i][0] == '\0')
+			return false; /* a trailing slash is no name */
 		if (strcmp(psegs[i], "{dataset}") == 0) {
 			if (!dataset_exists(segs[i]))
 				return false;
-		} else if (strcmp(psegs[i], "{id}") != 0 && strcmp(psegs[i], segs[i]) != 0) {
+		} else if (!placeholder(psegs[i]) && strcmp(psegs[i], segs[i]) != 0) {
 			return false;
 		}
 	}
@@ -67,9 +85,9 @@ static void rebuild(const char *pattern, const struct route_match *m, char *out,
 		if (strncmp(p, "{dataset}", 9) == 0) {
 			FUZZ_CHECK(m->dataset != NULL);
 			s = m->dataset, len = strlen(s), p += 9;
-		} else if (strncmp(p, "{id}", 4) == 0) {
+		} else if (*p == '{') {
 			FUZZ_CHECK(m->id != NULL);
-			s = m->id, len = strlen(s), p += 4;
+			s = m->id, len = strlen(s), p += strcspn(p, "}") + 1;
 		} else {
 			s = p, len = 1, p++;
 		}
@@ -104,7 +122,7 @@ static void check_match(enum http_method method, const char *path)
 	}
 	FUZZ_CHECK(r == ROUTE_FOUND);
 	FUZZ_CHECK((m.dataset != NULL) == (strstr(first->pattern, "{dataset}") != NULL));
-	FUZZ_CHECK((m.id != NULL) == (strstr(first->pattern, "{id}") != NULL));
+	FUZZ_CHECK((m.id != NULL) == captures_id(first->pattern));
 	FUZZ_CHECK(!m.dataset || dataset_exists(m.dataset));
 	char again[2048];
 	rebuild(first->pattern, &m, again, sizeof(again));

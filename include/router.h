@@ -20,8 +20,10 @@ struct request;
 
 typedef void (*route_handler)(struct request *req);
 
-/* A pattern is a path of literal segments and the placeholders {dataset}
- * (a name the dataset predicate accepts), {id} (any non-empty segment). */
+/* A pattern is a path of literal segments and the placeholders {dataset} (a name the
+ * dataset predicate accepts) and {id} (any non-empty segment; another name in braces, such
+ * as {name}, matches the same and is captured as `id` too). A pattern ending in '/' (a
+ * folder, such as /public/) matches the path with that trailing slash; no other does. */
 struct route {
 	enum http_method method;
 	const char *pattern;

@@ -1,4 +1,4 @@
-/* Route table matching: literal segments and {dataset}/{id} placeholders; 404 vs 405. */
+/* Route table matching: literal segments, {dataset} and other placeholders; 404 vs 405. */
 #include "router.h"
 #include "utf8.h"
 
@@ -66,9 +66,11 @@ static int split(const char *path, char *storage, size_t size, const char **segs
 		*slash = '\0';
 		p = slash + 1;
 	}
-	for (int i = 0; i < n; i++)
+	/* An empty segment is "//", or a trailing slash, which only a pattern ending in one
+	 * matches: a folder such as /public/. */
+	for (int i = 0; i + 1 < n; i++)
 		if (segs[i][0] == '\0')
-			return -1; /* empty segment: "//" or a trailing slash */
+			return -1;
 	return n;
 }
 
@@ -84,11 +86,14 @@ static bool pattern_match(const char *pattern, const char **segs, int n,
 		size_t plen = end ? (size_t)(end - p) : strlen(p);
 		if (i == n)
 			return false;
+		bool placeholder = plen > 2 && p[0] == '{' && p[plen - 1] == '}';
+		if (placeholder && segs[i][0] == '\0')
+			return false; /* the trailing slash of a folder names nothing */
 		if (plen == 9 && strncmp(p, "{dataset}", 9) == 0) {
 			if (!is_dataset || !is_dataset(segs[i]))
 				return false;
 			*dataset = segs[i];
-		} else if (plen == 4 && strncmp(p, "{id}", 4) == 0) {
+		} else if (placeholder) {
 			*id = segs[i];
 		} else if (strlen(segs[i]) != plen || strncmp(p, segs[i], plen) != 0) {
 			return false;

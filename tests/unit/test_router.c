@@ -174,6 +174,48 @@ Test(router, not_found_paths)
 	             "a trailing slash is 404 even for a method that exists elsewhere");
 }
 
+/* A folder route (a pattern ending in '/') and a placeholder of another name than {id}. */
+static const struct route folders[] = {
+    {HTTP_GET, "/public", h_health, true, false, false},
+    {HTTP_GET, "/public/", h_catalogue, true, false, false},
+    {HTTP_GET, "/public/assets/{name}", h_get, true, false, false},
+    {HTTP_GET, "/v1/{dataset}/{id}", h_get, false, false, false},
+};
+#define N_FOLDERS (sizeof(folders) / sizeof(folders[0]))
+
+Test(router, folder_route)
+{
+	struct route_match m;
+	cr_assert_eq(router_match(folders, N_FOLDERS, HTTP_GET, "/public/", is_dataset, &m),
+	             ROUTE_FOUND, "GET /public/");
+	cr_assert_eq(m.route->handler, h_catalogue, "the folder's route, not /public");
+	cr_assert_eq(router_match(folders, N_FOLDERS, HTTP_GET, "/public", is_dataset, &m),
+	             ROUTE_FOUND, "GET /public");
+	cr_assert_eq(m.route->handler, h_health, "the route without the slash");
+	static const char *const paths[] = {
+	    "/public//",        /* a double slash inside the folder */
+	    "//public/",        /* a leading double slash */
+	    "/public/assets/",  /* an empty {name} */
+	    "/v1/plots/",       /* an empty {id} */
+	    "/public/x/",       /* a trailing slash no pattern has */
+	    "/public/assets/a/" /* a trailing slash after a placeholder */
+	};
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		cr_assert_eq(router_match(folders, N_FOLDERS, HTTP_GET, paths[i], is_dataset, &m),
+		             ROUTE_NOT_FOUND, "\"%s\" should be 404", paths[i]);
+}
+
+Test(router, named_placeholder)
+{
+	struct route_match m;
+	cr_assert_eq(
+	    router_match(folders, N_FOLDERS, HTTP_GET, "/public/assets/leaflet.js", is_dataset, &m),
+	    ROUTE_FOUND, "an asset");
+	cr_assert_eq(m.route->handler, h_get, "the asset route");
+	cr_assert_str_eq(m.id, "leaflet.js", "{name} is captured as the id");
+	cr_assert_null(m.dataset, "no dataset");
+}
+
 Test(router, overlong_path)
 {
 	struct route_match m;
