@@ -1,6 +1,7 @@
-/* Strict JSON parsing of request bodies and RFC 7396 merge patch. */
+/* Strict JSON parsing of request bodies, RFC 7396 merge patch, and JSON text for HTML. */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jsonutil.h"
@@ -76,4 +77,36 @@ json_t *json_merge_patch(json_t *target, json_t *patch)
 		}
 	}
 	return target;
+}
+
+char *json_dumps_html(const json_t *json)
+{
+	char *text = json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (!text)
+		return NULL;
+	size_t specials = 0, len = 0;
+	for (; text[len]; len++)
+		specials += strchr("<>&", text[len]) != NULL;
+	char *out = malloc(len + 5 * specials + 1);
+	if (!out) {
+		free(text);
+		return NULL;
+	}
+	/* Outside strings JSON has none of these characters, so escaping every one keeps the
+	 * value and leaves no "</script>" or "<!--" for an HTML parser to act on. */
+	static const char hex[] = "0123456789abcdef";
+	char *o = out;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p == '<' || *p == '>' || *p == '&') {
+			memcpy(o, "\\u00", 4);
+			o[4] = hex[*p >> 4];
+			o[5] = hex[*p & 15];
+			o += 6;
+		} else {
+			*o++ = (char)*p;
+		}
+	}
+	*o = '\0';
+	free(text);
+	return out;
 }

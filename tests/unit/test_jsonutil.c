@@ -1,4 +1,4 @@
-/* Unit tests of strict JSON parsing and merge patch in server/util/jsonutil.c. */
+/* Unit tests of strict JSON parsing, merge patch and JSON for HTML in server/util/jsonutil.c. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,4 +249,30 @@ Test(json_merge_patch, patch_not_modified_and_not_aliased)
 	json_decref(r);
 	json_decref(t);
 	json_decref(p);
+}
+
+Test(json_dumps_html, escapes_what_an_html_parser_would_act_on)
+{
+	json_t *v =
+	    json_pack("{s:s}", "tiles", "https://t.example/{z}/{x}/{y}.png?a=1&b=</script><!--");
+	char *text = json_dumps_html(v);
+	cr_assert_str_eq(text,
+	                 "{\"tiles\":\"https://t.example/{z}/{x}/{y}.png?a=1\\u0026b=\\u003c/"
+	                 "script\\u003e\\u003c!--\"}",
+	                 "got %s", text);
+	json_error_t err;
+	json_t *back = json_loads(text, 0, &err);
+	cr_assert(json_equal(back, v), "the escaped text decodes to the same value");
+	json_decref(back);
+	json_decref(v);
+	free(text);
+}
+
+Test(json_dumps_html, plain_values_unchanged)
+{
+	json_t *v = json_pack("{s:n, s:s}", "tiles", "name", "名录");
+	char *text = json_dumps_html(v);
+	cr_assert_str_eq(text, "{\"tiles\":null,\"name\":\"名录\"}", "got %s", text);
+	json_decref(v);
+	free(text);
 }
