@@ -55,6 +55,15 @@ static const struct option_def options[] = {
      "(default: none; the map draws the plots alone and needs no internet)"},
 };
 
+/* A tile URL template the public map can use: absolute http(s) or a path of this server's
+ * origin, naming the tile by {z}, {x} and {y}. */
+static bool map_tiles_valid(const char *t)
+{
+	bool absolute = strncmp(t, "https://", 8) == 0 || strncmp(t, "http://", 7) == 0;
+	bool path = t[0] == '/' && t[1] != '/';
+	return (absolute || path) && strstr(t, "{z}") && strstr(t, "{x}") && strstr(t, "{y}");
+}
+
 static int set_option(struct config *c, const struct option_def *o, const char *value,
                       const char *source, char *errbuf, size_t size)
 {
@@ -134,6 +143,15 @@ int config_parse(struct config *c, int argc, char **argv, const char *(*getenv_f
 	}
 	if ((c->tls_cert == NULL) != (c->tls_key == NULL)) {
 		snprintf(errbuf, size, "--tls-cert and --tls-key go together");
+		return -1;
+	}
+	if (c->map_tiles && !map_tiles_valid(c->map_tiles)) {
+		snprintf(
+		    errbuf, size,
+		    "--map-tiles \"%.200s\" is not a tile URL template: give an http(s) URL or "
+		    "a path from /, with {z}, {x} and {y}, e.g. "
+		    "https://tiles.example/{z}/{x}/{y}.png",
+		    c->map_tiles);
 		return -1;
 	}
 	return 0;

@@ -209,3 +209,26 @@ Test(config, tls_cert_needs_key)
 	cr_assert_eq(parse_args(&c, env, ARGV("--tls-key", "/k.pem"), err, sizeof(err)), 0,
 	             "cert from env, key from flag: %s", err);
 }
+
+Test(config, map_tiles_must_be_a_template)
+{
+	expect_bad(NULL, ARGV("--map-tiles", "tiles.example/{z}/{x}/{y}.png"), "--map-tiles");
+	expect_bad(NULL, ARGV("--map-tiles", "https://tiles.example/{z}/{x}.png"), "{y}");
+	expect_bad(NULL, ARGV("--map-tiles", "javascript:alert(1)//{z}{x}{y}"), NULL);
+	expect_bad(NULL, ARGV("--map-tiles", "//tiles.example/{z}/{x}/{y}.png"), NULL);
+	static const char *const env[] = {"MAP_TILES=ftp://t.example/{z}/{x}/{y}.png", NULL};
+	expect_bad(env, NULL, 0, "--map-tiles");
+
+	struct config c;
+	char err[256];
+	cr_assert_eq(parse_args(&c, NULL,
+	                        ARGV("--map-tiles", "https://{s}.tiles.example/{z}/{x}/{y}.png"),
+	                        err, sizeof(err)),
+	             0, "an https template: %s", err);
+	cr_assert_str_eq(c.map_tiles, "https://{s}.tiles.example/{z}/{x}/{y}.png", "kept as given");
+	cr_assert_eq(
+	    parse_args(&c, NULL, ARGV("--map-tiles=/tiles/{z}/{x}/{y}.png"), err, sizeof(err)), 0,
+	    "a path of this server: %s", err);
+	cr_assert_eq(parse_args(&c, NULL, ARGV("--port", "8080"), err, sizeof(err)), 0, "%s", err);
+	cr_assert_null(c.map_tiles, "no tiles by default");
+}
