@@ -1,5 +1,5 @@
-# Shared shell functions of scripts/run and scripts/test: packages, build, a private PostgreSQL.
-# Sourced, not run.
+# Shared shell functions of scripts/run and scripts/test: packages, build, a private PostgreSQL,
+# the demo data. Sourced, not run.
 
 PGBIN=/usr/lib/postgresql/15/bin
 RUNTIME_PACKAGES="libmicrohttpd12 libjansson4 libpq5 libcsv3 postgresql-15 postgresql-15-postgis-3 curl jq"
@@ -88,4 +88,65 @@ wait_ready() {
     sleep 0.1
   done
   return 1
+}
+
+# demo_keys BIN: makes the demo's keys on DATABASE_URL's database, into ECOLOGY_KEY,
+# PLANNING_KEY, CHAOYANG_KEY (district 110105), HOUSING_KEY, ECONOMY_KEY, AGRICULTURE_KEY and
+# WATER_KEY (a reader).
+demo_keys() {
+  local bin=$1
+  demo_key() { "$bin" keys create --agency "$1" ${2:+--district "$2"} --label demo 2>/dev/null; }
+  ECOLOGY_KEY=$(demo_key ecology)
+  PLANNING_KEY=$(demo_key planning)
+  CHAOYANG_KEY=$(demo_key district 110105)
+  HOUSING_KEY=$(demo_key housing)
+  ECONOMY_KEY=$(demo_key economy)
+  AGRICULTURE_KEY=$(demo_key agriculture)
+  WATER_KEY=$(demo_key water)
+}
+
+# demo_load_file URL DATASET KEY [FARM_KEY]: PUTs each record of scripts/demo/DATASET.json,
+# soil samples on farmland with FARM_KEY.
+demo_load_file() {
+  local url=$1 dataset=$2 key=$3 farm_key=${4:-$3} file="$ROOT/scripts/demo/$2.json" n=0 rec id code k
+  while IFS= read -r rec; do
+    k=$key
+    [ "$(jq -rn --argjson r "$rec" '$r | has("farmland_unit_id")')" = true ] && k=$farm_key
+    id=$(jq -rn --argjson r "$rec" '$r.id | @uri')
+    code=$(curl -sS -o /dev/null -w '%{http_code}' -X PUT "$url/v1/$dataset/$id" \
+      -H "Authorization: Bearer $k" -H 'Content-Type: application/json' --data-binary "$rec")
+    case "$code" in 200|201) n=$((n + 1)) ;; *) log "demo $dataset/$id: HTTP $code" ;; esac
+  done < <(jq -c '.[]' "$file")
+  log "loaded $n $dataset"
+}
+
+# demo_load URL: publishes the demo data of scripts/demo/ through the API of the server at URL,
+# as each agency's script would, with the keys of demo_keys.
+demo_load() {
+  local url=$1 step as k code d
+  demo_load_file "$url" plots "$ECOLOGY_KEY"
+  # Steps after the plots are in (scripts/demo/steps.json): status changes, and refusals the
+  # law requires of a district key.
+  while IFS= read -r step; do
+    as=$(jq -r '.as' <<<"$step"); k=$ECOLOGY_KEY
+    [ "$as" = "district:110105" ] && k=$CHAOYANG_KEY
+    if [ "$(jq -r 'has("patch")' <<<"$step")" = true ]; then
+      code=$(curl -sS -o /dev/null -w '%{http_code}' -X PATCH "$url/v1/$(jq -r '.patch' <<<"$step")" \
+        -H "Authorization: Bearer $k" -H 'Content-Type: application/merge-patch+json' \
+        --data-binary "$(jq -c '.body' <<<"$step")")
+    else
+      code=$(curl -sS -o /dev/null -w '%{http_code}' -X DELETE "$url/v1/$(jq -r '.delete' <<<"$step")" \
+        -H "Authorization: Bearer $k")
+    fi
+    [ "$code" = "$(jq -r '.expect' <<<"$step")" ] || log "demo step \"$(jq -r '.note' <<<"$step")\": HTTP $code"
+    log "demo step: $(jq -r '.note' <<<"$step"): HTTP $code"
+  done < <(jq -c '.[]' "$ROOT/scripts/demo/steps.json")
+  demo_load_file "$url" supervised-units "$ECOLOGY_KEY"
+  for d in land-use-changes planning-permits land-supply-plans land-right-transfers; do
+    demo_load_file "$url" "$d" "$PLANNING_KEY"
+  done
+  demo_load_file "$url" construction-permits "$HOUSING_KEY"
+  demo_load_file "$url" closed-enterprises "$ECONOMY_KEY"
+  for d in farmland-units agri-inputs effect-surveys; do demo_load_file "$url" "$d" "$AGRICULTURE_KEY"; done
+  demo_load_file "$url" soil-samples "$ECOLOGY_KEY" "$AGRICULTURE_KEY"
 }
