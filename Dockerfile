@@ -2,15 +2,22 @@
 
 # ---- build stage ----
 FROM debian:12-slim AS build
-# libc6-dev is only a Recommends of gcc, so name it.
+# libc6-dev is only a Recommends of gcc, so name it. Node.js and npm install Leaflet for the
+# public page.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       gcc libc6-dev make cmake pkg-config \
       libmicrohttpd-dev libjansson-dev libpq-dev \
       nettle-dev libgnutls28-dev libcsv-dev \
+      nodejs npm ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# Only what the build reads; sql/ and the OpenAPI file are embedded.
+# The public page's npm packages, pinned by its lock file (a layer of their own, kept while the
+# lock file is unchanged).
+COPY web/package.json web/package-lock.json web/
+RUN cd web && npm ci --no-audit --no-fund
+# Only what the build reads; sql/, the OpenAPI file and the public page are embedded.
+COPY web/index.html web/page.js web/page.css web/
 COPY CMakeLists.txt ./
 COPY cmake/ cmake/
 COPY include/ include/

@@ -81,9 +81,14 @@ void handle_patch(struct request *req);
 void handle_delete(struct request *req);
 void handle_public_directory(struct request *req);
 void handle_public_directory_changes(struct request *req);
+void handle_public_page(struct request *req);
+void handle_public_redirect(struct request *req);
+void handle_public_asset(struct request *req);
 
 /* The limits and settings of the public pages, before threads start. */
 void public_configure(const struct config *cfg);
+/* Makes the public page with its settings (the map's tiles); returns -1 when it cannot. */
+int pages_configure(const struct config *cfg);
 
 /* Every prepared statement of the endpoints, registered before threads start. */
 void api_register_statements(void);

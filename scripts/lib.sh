@@ -3,8 +3,9 @@
 
 PGBIN=/usr/lib/postgresql/15/bin
 RUNTIME_PACKAGES="libmicrohttpd12 libjansson4 libpq5 libcsv3 postgresql-15 postgresql-15-postgis-3 curl jq"
+# Node.js and npm install Leaflet for the public page, which the build embeds (web/).
 BUILD_PACKAGES="gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libpq-dev nettle-dev
-  libgnutls28-dev libcsv-dev"
+  libgnutls28-dev libcsv-dev nodejs"
 TEST_PACKAGES="libcriterion-dev libcurl4-gnutls-dev"
 # clang with its runtimes: libFuzzer and the sanitizers for -fsanitize=fuzzer (scripts/fuzz).
 FUZZ_PACKAGES="clang libclang-rt-dev"
@@ -28,9 +29,20 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# cmake_build DIR [cmake options...]: configures once and builds.
+# npm_install DIR: `npm ci` in DIR when its node_modules is missing or older than its
+# package-lock.json (npm writes node_modules/.package-lock.json at every install).
+npm_install() {
+  local dir=$1
+  if [[ ! -f $dir/node_modules/.package-lock.json || $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then
+    log "installing the npm packages of ${dir#"$ROOT"/} (npm ci)..."
+    (cd "$dir" && npm ci --no-audit --no-fund >/dev/null) || die "npm ci in $dir failed"
+  fi
+}
+
+# cmake_build DIR [cmake options...]: configures once and builds (with Leaflet for the page).
 cmake_build() {
   local dir=$1; shift
+  npm_install "$ROOT/web"
   cmake -S "$ROOT" -B "$dir" "$@" >/dev/null
   cmake --build "$dir" -j"$(nproc)" >/dev/null || cmake --build "$dir" -j1
 }

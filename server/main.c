@@ -62,6 +62,10 @@ static int serve(struct config *cfg)
 	    .rate_per_sec = cfg->rate_per_sec, .burst = cfg->rate_burst, .cache_ttl_sec = 1.0};
 	auth_configure(&ac);
 	public_configure(cfg);
+	if (pages_configure(cfg) < 0) {
+		fprintf(stderr, "soilshare: cannot make the public page\n");
+		return 1;
+	}
 
 	/* Worker threads inherit this mask, so only sigwait() below sees the signals. */
 	sigset_t set;

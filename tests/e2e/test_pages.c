@@ -1,0 +1,159 @@
+/* The public page (/public/) over HTTP: no key, the files it links to served by the binary
+ * with their types and long caching, the /public redirect, and what is not there. How the page
+ * shows the 名录 in a browser is tests/browser's. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+/* A request without a key. The per-address limit of the public pages is shared with every
+ * test of the run, so a 429 is waited out. */
+static struct resp *public_call(const char *method, const char *path)
+{
+	for (int i = 0;; i++) {
+		struct resp *r = call(method, path, NULL, NULL, NULL);
+		if (r->status != 429 || i == 5)
+			return r;
+		const char *after = resp_header(r, "Retry-After");
+		int secs = after ? atoi(after) : 1;
+		resp_free(r);
+		sleep(secs > 0 && secs < 10 ? (unsigned)secs : 1);
+	}
+}
+
+static void assert_header_has(const struct resp *r, const char *name, const char *part)
+{
+	const char *v = resp_header(r, name);
+	cr_assert_not_null(v, "no %s header", name);
+	cr_assert(strstr(v, part), "%s is \"%s\", which lacks \"%s\"", name, v, part);
+}
+
+Test(pages, page_needs_no_key)
+{
+	struct resp *r = public_call("GET", "/public/");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_str_eq(resp_header(r, "Content-Type"), "text/html; charset=utf-8");
+	assert_header_has(r, "Cache-Control", "no-cache");
+	assert_header_has(r, "Content-Security-Policy", "default-src 'self'");
+	assert_header_has(r, "Content-Security-Policy", "img-src 'self';");
+	cr_assert(strstr(r->body, "风险管控和修复名录"), "the page names the 名录");
+	cr_assert(strstr(r->body, "<script type=\"application/json\" id=\"settings\">"
+	                          "{\"tiles\":null}</script>"),
+	          "without --map-tiles the page's settings have no tiles:\n%s", r->body);
+	cr_assert_null(strstr(r->body, "{{config}}"), "the settings' marker is replaced");
+	cr_assert_null(strstr(r->body, "@ASSETS_VERSION@"), "the assets' version is filled in");
+	cr_assert_null(strstr(r->body, "http://"), "the page loads nothing from elsewhere");
+	cr_assert_null(strstr(r->body, "https://"), "the page loads nothing from elsewhere");
+	resp_free(r);
+
+	r = public_call("HEAD", "/public/");
+	cr_assert_eq(r->status, 200, "HEAD of the page");
+	resp_free(r);
+}
+
+static const char *expected_type(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	return dot && strcmp(dot, ".js") == 0    ? "text/javascript; charset=utf-8"
+	       : dot && strcmp(dot, ".css") == 0 ? "text/css; charset=utf-8"
+	                                         : "?";
+}
+
+Test(pages, every_file_the_page_links_is_served)
+{
+	struct resp *page = public_call("GET", "/public/");
+	cr_assert_eq(page->status, 200);
+	int served = 0;
+	bool leaflet_js = false, leaflet_css = false;
+	for (const char *p = page->body; (p = strstr(p, "\"assets/")) != NULL; p++) {
+		char link[256], path[300];
+		size_t len = strcspn(p + 1, "\"");
+		cr_assert_lt(len, sizeof(link));
+		memcpy(link, p + 1, len);
+		link[len] = '\0';
+		cr_assert(strstr(link, "?v="), "%s carries the assets' version", link);
+		snprintf(path, sizeof(path), "/public/%s", link);
+		char name[256];
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(link + 7, "?"), link + 7);
+		leaflet_js |= strcmp(name, "leaflet.js") == 0;
+		leaflet_css |= strcmp(name, "leaflet.css") == 0;
+
+		struct resp *r = public_call("GET", path);
+		cr_assert_eq(r->status, 200, "GET %s: %ld %s", path, r->status, r->body);
+		cr_assert_gt(r->len, 100, "%s has content", path);
+		cr_assert_str_eq(resp_header(r, "Content-Type"), expected_type(name), "%s", path);
+		assert_header_has(r, "Cache-Control", "max-age=31536000");
+		assert_header_has(r, "Cache-Control", "immutable");
+		assert_header_has(r, "X-Content-Type-Options", "nosniff");
+		resp_free(r);
+		served++;
+	}
+	cr_assert_geq(served, 4, "the page links its script, its style and Leaflet's two");
+	cr_assert(leaflet_js && leaflet_css, "Leaflet comes from this server");
+	resp_free(page);
+}
+
+/* The document's list of asset names is what the server has. */
+Test(pages, the_documented_assets_are_served)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/openapi/openapi.json", need_env("SOILSHARE_ROOT"));
+	json_error_t err;
+	json_t *doc = json_load_file(path, 0, &err);
+	cr_assert_not_null(doc, "%s: %s", path, err.text);
+	json_t *params = json_object_get(
+	    json_object_get(json_object_get(json_object_get(doc, "paths"), "/public/assets/{name}"),
+	                    "get"),
+	    "parameters");
+	json_t *names =
+	    json_object_get(json_object_get(json_array_get(params, 0), "schema"), "enum");
+	cr_assert_geq(json_array_size(names), 4, "the document lists the asset names");
+	size_t i;
+	json_t *name;
+	json_array_foreach(names, i, name)
+	{
+		snprintf(path, sizeof(path), "/public/assets/%s", json_string_value(name));
+		struct resp *r = public_call("GET", path);
+		cr_assert_eq(r->status, 200, "GET %s: %ld", path, r->status);
+		resp_free(r);
+	}
+	json_decref(doc);
+}
+
+Test(pages, public_redirects_to_the_folder)
+{
+	struct resp *r = public_call("GET", "/public");
+	cr_assert_eq(r->status, 301, "%s", r->body);
+	cr_assert_str_eq(resp_header(r, "Location"), "public/");
+	resp_free(r);
+	r = public_call("GET", "/public?district=110105");
+	cr_assert_eq(r->status, 301);
+	cr_assert_str_eq(resp_header(r, "Location"), "public/?district=110105",
+	                 "the query goes along");
+	resp_free(r);
+}
+
+Test(pages, what_is_not_there)
+{
+	static const char *const paths[] = {
+	    "/public/assets/nope.js",           /* a file the page has not */
+	    "/public/assets/",                  /* no name */
+	    "/public/assets/..%2Fopenapi.json", /* a way out of the folder */
+	    "/public/assets/leaflet.js/x",      /* below a file */
+	    "/public//",                        /* an empty segment */
+	    "/public/index.html",               /* the page is the folder itself */
+	};
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		struct resp *r = public_call("GET", paths[i]);
+		cr_assert_eq(r->status, 404, "GET %s: %ld", paths[i], r->status);
+		assert_problem(r, 404, "/problems/not-found");
+		resp_free(r);
+	}
+	struct resp *r = public_call("POST", "/public/");
+	cr_assert_eq(r->status, 405, "POST /public/: %ld", r->status);
+	cr_assert_str_eq(resp_header(r, "Allow"), "GET, HEAD");
+	resp_free(r);
+}
