@@ -7,6 +7,8 @@ RUNTIME_PACKAGES="libmicrohttpd12 libjansson4 libpq5 libcsv3 postgresql-15 postg
 BUILD_PACKAGES="gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libpq-dev nettle-dev
   libgnutls28-dev libcsv-dev nodejs"
 TEST_PACKAGES="libcriterion-dev libcurl4-gnutls-dev"
+# The browser test of the public page (tests/browser): Chromium, and fonts for its Chinese.
+BROWSER_PACKAGES="chromium fonts-noto-cjk"
 # clang with its runtimes: libFuzzer and the sanitizers for -fsanitize=fuzzer (scripts/fuzz).
 FUZZ_PACKAGES="clang libclang-rt-dev"
 # scan-build (the clang static analyzer) and cppcheck, for scripts/analyze.
