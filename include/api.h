@@ -75,6 +75,7 @@ void handle_bulk(struct request *req);
 void handle_history(struct request *req);
 void handle_changes(struct request *req);
 void handle_findings(struct request *req);
+void handle_statistics(struct request *req);
 void handle_get(struct request *req);
 void handle_put(struct request *req);
 void handle_patch(struct request *req);
@@ -89,6 +90,12 @@ void handle_public_asset(struct request *req);
 void public_configure(const struct config *cfg);
 /* Makes the public page with its settings (the map's tiles); returns -1 when it cannot. */
 int pages_configure(const struct config *cfg);
+
+/* Pure: the query of GET /v1/statistics. Sets `as_of` to the date asked for (YYYY-MM-DD), or
+ * to "" for today; -1 with a message for a 400 on an unknown or repeated parameter or a date
+ * that is not one. */
+int statistics_query_parse(const struct query_arg *args, size_t n, char as_of[11], char *errbuf,
+                           size_t size);
 
 /* Every prepared statement of the endpoints, registered before threads start. */
 void api_register_statements(void);

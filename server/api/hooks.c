@@ -88,5 +88,6 @@ void api_register_statements(void)
 	idempotency_register_statements();
 	findings_register_statements();
 	public_register_statements();
+	statistics_register_statements();
 	write_register_statements();
 }

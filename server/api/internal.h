@@ -15,6 +15,7 @@ void changes_register_statements(void);
 void idempotency_register_statements(void);
 void findings_register_statements(void);
 void public_register_statements(void);
+void statistics_register_statements(void);
 
 /* The per-address limit of the pages and data that need no key (public.c): false after
  * answering 429. */

@@ -32,6 +32,7 @@ const struct route routes[] = {
     {.method = HTTP_GET, .pattern = "/v1/directory", .handler = handle_directory, CSV},
     {.method = HTTP_GET, .pattern = "/v1/changes", .handler = handle_changes, CSV},
     {.method = HTTP_GET, .pattern = "/v1/findings", .handler = handle_findings, CSV},
+    {.method = HTTP_GET, .pattern = "/v1/statistics", .handler = handle_statistics},
     {.method = HTTP_GET, .pattern = "/v1/{dataset}", .handler = handle_list, CSV},
     {.method = HTTP_POST, .pattern = "/v1/{dataset}", .handler = handle_bulk},
     {.method = HTTP_GET, .pattern = "/v1/{dataset}/{id}", .handler = handle_get},
