@@ -30,7 +30,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
 	SELECT json_build_object('unit', unit, 'numerator', coalesce(numerator, 0),
 		'denominator', coalesce(denominator, 0),
-		'rate', CASE WHEN denominator > 0 THEN numerator::float8 / denominator::float8 END,
+		'rate', CASE WHEN denominator > 0 THEN coalesce(numerator, 0)::float8 / denominator::float8 END,
 		'numerator_ids', coalesce(numerator_ids, '{}'),
 		'denominator_ids', coalesce(denominator_ids, '{}'))
 $$;
