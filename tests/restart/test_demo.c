@@ -1,6 +1,6 @@
 /* The demo data of scripts/demo, loaded through the API of a server on a database of its own,
- * opens exactly the findings and derives exactly the exceedances that scripts/demo/EXPECTED.md
- * lists (SPEC §5). The table is read at run time: changing the data or the rules without the
+ * opens exactly the findings, derives exactly the exceedances and gives exactly the statistics
+ * that scripts/demo/EXPECTED.md lists (SPEC §5, §10). The table is read at run time: changing the data or the rules without the
  * table, or the table without them, fails here. */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -510,7 +510,89 @@ static void demo_fini(void)
 	scratch_db_drop();
 }
 
-Test(demo, data_opens_the_expected_findings_and_exceedances, .timeout = 300, .fini = demo_fini)
+/* The rates of GET /v1/statistics against the hand count in EXPECTED.md's "Statistics"
+ * table: "n/d" per district and rate, "-" (or a district not in the table) for a zero
+ * denominator, whose rate is null. */
+static const char *const RATES[] = {"key_construction_land_safe_use", "contaminated_plot_safe_use",
+                                    "contaminated_farmland_safe_use"};
+
+static void check_rate(const char *where, const char *rate, json_t *got, const char *want)
+{
+	double num = 0, den = 0;
+	if (want && strcmp(want, "-") != 0)
+		cr_assert_eq(sscanf(want, "%lf/%lf", &num, &den), 2, "EXPECTED.md: %s %s is %s",
+		             where, rate, want);
+	json_t *n = json_object_get(got, "numerator"), *d = json_object_get(got, "denominator");
+	cr_assert(json_is_number(n) && json_is_number(d), "%s %s: %s", where, rate,
+	          json_dumps(got, 0));
+	cr_assert_eq(json_number_value(d), den, "%s %s denominator: %g, counted %g", where, rate,
+	             json_number_value(d), den);
+	cr_assert_eq(json_number_value(n), num, "%s %s numerator: %g, counted %g", where, rate,
+	             json_number_value(n), num);
+	json_t *r = json_object_get(got, "rate");
+	if (den == 0)
+		cr_assert(json_is_null(r), "%s %s: a zero denominator has no rate", where, rate);
+	else
+		cr_assert(json_is_number(r) && json_number_value(r) - num / den < 1e-9 &&
+		              num / den - json_number_value(r) < 1e-9,
+		          "%s %s rate: %s", where, rate, json_dumps(got, 0));
+}
+
+static void check_statistics(struct demo *d)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/scripts/demo/EXPECTED.md", need_env("SOILSHARE_ROOT"));
+	FILE *f = fopen(path, "r");
+	cr_assert_not_null(f, "%s", path);
+	json_t *table = json_object(); /* district -> [three cells] */
+	char line[1024];
+	bool in_section = false;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "## ", 3) == 0)
+			in_section = strncmp(line, "## Statistics", 13) == 0;
+		char where[32], c[3][32];
+		if (in_section &&
+		    sscanf(line, "| %31[^ |] | %31[^ |] | %31[^ |] | %31[^ |] |", where, c[0], c[1],
+		           c[2]) == 4 &&
+		    strcmp(where, "district") != 0 && strncmp(where, "---", 3) != 0)
+			json_object_set_new(table, where, json_pack("[s, s, s]", c[0], c[1], c[2]));
+	}
+	fclose(f);
+	cr_assert(json_object_get(table, "city"),
+	          "EXPECTED.md has a Statistics table with a city row");
+
+	char url[256];
+	snprintf(url, sizeof(url), "%s/v1/statistics", d->url);
+	struct resp *r = call_url("GET", url, key_for(d, READER), NULL, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	size_t checked = 0;
+	for (int i = 0; i < 3; i++)
+		check_rate(
+		    "city", RATES[i],
+		    json_object_get(json_object_get(json_object_get(r->json, "city"), "rates"),
+		                    RATES[i]),
+		    json_string_value(json_array_get(json_object_get(table, "city"), (size_t)i)));
+	size_t k;
+	json_t *district;
+	json_array_foreach(json_object_get(r->json, "districts"), k, district)
+	{
+		const char *code = json_string_value(json_object_get(district, "code"));
+		json_t *want = json_object_get(table, code);
+		checked += want != NULL;
+		for (int i = 0; i < 3; i++)
+			check_rate(code, RATES[i],
+			           json_object_get(json_object_get(district, "rates"), RATES[i]),
+			           want ? json_string_value(json_array_get(want, (size_t)i))
+			                : NULL);
+	}
+	cr_assert_eq(checked + 1, json_object_size(table),
+	             "every district of the table is in the answer");
+	resp_free(r);
+	json_decref(table);
+}
+
+Test(demo, data_gives_the_expected_findings_exceedances_and_statistics, .timeout = 300,
+     .fini = demo_fini)
 {
 	struct expected e;
 	parse_expected(&e);
@@ -518,6 +600,7 @@ Test(demo, data_opens_the_expected_findings_and_exceedances, .timeout = 300, .fi
 	demo_start(&d);
 	check_findings(&d, &e);
 	check_exceedances(&d, &e);
+	check_statistics(&d);
 	server_terminate();
 	expected_free(&e);
 	json_decref(d.keys);
