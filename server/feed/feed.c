@@ -41,7 +41,8 @@ int feed_cursor_decode(const char *cursor, int64_t *pos, int64_t *time)
 		return -1;
 	plain[n] = '\0';
 	const char *p = (const char *)plain;
-	if (strncmp(p, "f1:", 3) != 0)
+	/* A NUL inside would end the text early: "f1:1:2" and zero bytes is no cursor. */
+	if (strlen(p) != (size_t)n || strncmp(p, "f1:", 3) != 0)
 		return -1;
 	char *end;
 	errno = 0;

@@ -73,6 +73,10 @@ Test(feed_query, cursors)
 	cr_assert(q.latest);
 	cr_assert_eq(feed_cursor_decode("Zjk6MTox", &pos, &t), -1, "f9: prefix");
 	cr_assert_eq(feed_cursor_decode("ZjE6LTE6MQ", &pos, &t), -1, "negative position");
+	/* "f1:12:17" followed by zero bytes: a valid cursor's text, then more. */
+	cr_assert_eq(feed_cursor_decode(
+	                 "ZjE6MTI6MTcAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAx", &pos, &t),
+	             -1, "zero bytes inside");
 	cr_assert_eq(feed_cursor_decode("ZjE6MTp4", &pos, &t), -1, "junk time");
 	cr_assert_eq(feed_cursor_decode("", &pos, &t), -1);
 	cr_assert_eq(parse(&q, "cursor", "!!!", NULL, NULL, err), -1);
