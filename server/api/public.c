@@ -53,8 +53,8 @@ bool public_allowed(struct request *req)
 /* The status filter the list parser needs to know of, and the columns of its CSV. */
 static const struct dataset public_filters = {.name = "public directory"};
 static const char *const public_columns[] = {
-    "id",     "name",          "district", "district_zh", "address",   "area_m2",
-    "pollutants", "pollutants_zh", "status", "status_zh", "listed_on", "geometry",
+    "id",         "name",          "district", "district_zh", "address",   "area_m2",
+    "pollutants", "pollutants_zh", "status",   "status_zh",   "listed_on", "geometry",
     NULL,
 };
 
@@ -83,10 +83,11 @@ void handle_public_directory_changes(struct request *req)
 		                   : strcmp(args[i].key, "to") == 0 ? &to
 		                                                    : NULL;
 		if (!dst || *dst) {
-			problem(req, 400, "bad-request", "Bad Request",
-			        "%s query parameter %.40s; the changes of the 名录 take from and to, "
-			        "once each",
-			        dst ? "a repeated" : "an unknown", args[i].key);
+			problem(
+			    req, 400, "bad-request", "Bad Request",
+			    "%s query parameter %.40s; the changes of the 名录 take from and to, "
+			    "once each",
+			    dst ? "a repeated" : "an unknown", args[i].key);
 			return;
 		}
 		*dst = args[i].value ? args[i].value : "";

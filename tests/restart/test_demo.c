@@ -1,7 +1,7 @@
 /* The demo data of scripts/demo, loaded through the API of a server on a database of its own,
  * opens exactly the findings, derives exactly the exceedances and gives exactly the statistics
- * that scripts/demo/EXPECTED.md lists (SPEC §5, §10). The table is read at run time: changing the data or the rules without the
- * table, or the table without them, fails here. */
+ * that scripts/demo/EXPECTED.md lists (SPEC §5, §10). The table is read at run time: changing the
+ * data or the rules without the table, or the table without them, fails here. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
