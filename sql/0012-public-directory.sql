@@ -1,6 +1,11 @@
 -- The public 风险管控和修复名录 (SPEC §10): what it shows of a plot, and its changes between
 -- two dates.
 
+-- Whether a plot status puts it in the 名录: listed, under control or in effect evaluation.
+CREATE FUNCTION plot_in_directory(status text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT status IN ('listed', 'under_control', 'effect_evaluation') $$;
+
 -- The Beijing date a plot last entered `listed`, from its history, else its own listed_on
 -- (a plot imported already listed).
 CREATE FUNCTION plot_listed_on(plot_id text, own text) RETURNS text
@@ -56,10 +61,10 @@ AS $$
 	WITH b AS (SELECT d_from::timestamp AT TIME ZONE 'Asia/Shanghai' AS t0,
 			  (d_to + 1)::timestamp AT TIME ZONE 'Asia/Shanghai' AS t1),
 	before AS (SELECT p.* FROM b, plots_as_of(b.t0) p
-		    WHERE p.data ->> 'status' IN ('listed', 'under_control', 'effect_evaluation')),
+		    WHERE plot_in_directory(p.data ->> 'status')),
 	now_all AS (SELECT p.* FROM b, plots_as_of(b.t1) p),
 	after AS (SELECT * FROM now_all
-		   WHERE data ->> 'status' IN ('listed', 'under_control', 'effect_evaluation'))
+		   WHERE plot_in_directory(data ->> 'status'))
 	SELECT jsonb_build_object('from', d_from::text, 'to', d_to::text,
 		'added', (SELECT coalesce(jsonb_agg(public_plot(a.id, a.district, a.data) - 'geometry'
 					      ORDER BY a.id), '[]')

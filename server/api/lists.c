@@ -11,24 +11,18 @@ static const char sql_list[] =
     "WHERE r.dataset = $1 AND r.deleted_at IS NULL AND r.id > $2 " LIST_FILTERS;
 
 /* The 风险管控和修复名录: listed plots and those under control or in effect evaluation, with
- * the date of their last transition to listed (else their own listed_on). */
+ * the date of their last transition to listed (else their own listed_on: plot_listed_on()). */
 static const char sql_directory[] =
     "SELECT json_build_object('id', r.id, 'name', r.data ->> 'name', 'district', r.district, "
     " 'address', r.data ->> 'address', 'status', r.data ->> 'status', "
-    " 'listed_on', coalesce(t.listed_on::text, r.data ->> 'listed_on'), "
+    " 'listed_on', plot_listed_on(r.id, r.data ->> 'listed_on'), "
     " 'pollutants', coalesce(r.data -> 'pollutants', '[]'), "
     " 'responsible_party', r.data ->> 'responsible_party', 'area_m2', r.data -> 'area_m2', "
     " 'planned_use', r.data ->> 'planned_use', 'land_class', r.data ->> 'land_class', "
     " 'updated_at', rfc3339(r.updated_at))::text, r.id "
-    "FROM records r LEFT JOIN LATERAL ("
-    " SELECT (c.changed_at AT TIME ZONE 'Asia/Shanghai')::date AS listed_on "
-    "   FROM changes c JOIN changes prev ON prev.dataset = c.dataset AND prev.id = c.id "
-    "    AND prev.version = c.version - 1 AND prev.op = 'upsert' "
-    "  WHERE c.dataset = r.dataset AND c.id = r.id AND c.record ->> 'status' = 'listed' "
-    "    AND prev.record ->> 'status' <> 'listed' "
-    "  ORDER BY c.version DESC LIMIT 1) t ON true "
+    "FROM records r "
     "WHERE r.dataset = $1 AND r.deleted_at IS NULL AND r.id > $2 "
-    "AND r.data ->> 'status' IN ('listed', 'under_control', 'effect_evaluation') " LIST_FILTERS;
+    "AND plot_in_directory(r.data ->> 'status') " LIST_FILTERS;
 
 static const struct db_stmt statements[] = {
     {"rec_list", sql_list},

@@ -13,7 +13,7 @@
 static const char sql_public_directory[] =
     "SELECT public_plot(r.id, r.district, r.data)::text, r.id FROM records r "
     "WHERE r.dataset = $1 AND r.deleted_at IS NULL AND r.id > $2 "
-    "AND r.data ->> 'status' IN ('listed', 'under_control', 'effect_evaluation') " LIST_FILTERS;
+    "AND plot_in_directory(r.data ->> 'status') " LIST_FILTERS;
 
 static const char sql_public_changes[] =
     "SELECT public_directory_changes($1::date, $2::date)::text";

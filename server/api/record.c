@@ -54,7 +54,7 @@ static void etag_of(const char *version, char *buf, size_t size)
 	snprintf(buf, size, "\"%s\"", version);
 }
 
-/* The stored record as served; NULL after answering (404 when `missing_404`). */
+/* The stored record as served and its version; NULL after answering (404 when there is none). */
 static PGresult *fetch(struct request *req, const struct dataset *ds)
 {
 	const char *params[] = {ds->name, req->match.id};

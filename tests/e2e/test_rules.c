@@ -21,18 +21,6 @@
 
 static const char *const MERGE[] = {"Content-Type: application/merge-patch+json", NULL};
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	va_list ap;
-	va_start(ap, f);
-	char *s = NULL;
-	int n = vasprintf(&s, f, ap);
-	va_end(ap);
-	cr_assert_geq(n, 0);
-	return s;
-}
-
 /* ---- writes ---------------------------------------------------------------------------- */
 
 static struct resp *write_raw(const char *method, const char *dataset, const char *id,
@@ -89,7 +77,7 @@ static json_t *get_rec(const char *dataset, const char *id)
 
 static void plot_status(const char *plot, const char *status)
 {
-	char *b = fmt("{\"status\":\"%s\"}", status);
+	char *b = strfmt("{\"status\":\"%s\"}", status);
 	patch_rec("plots", plot, "ecology", b);
 	free(b);
 }
@@ -105,37 +93,37 @@ static char *plot_in(const char *status, const char *planned_use)
 
 static char *land_use_change(const char *plot, const char *to_use)
 {
-	return fmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"from_use\":\"M1\","
-	           "\"to_use\":\"%s\",\"approved_on\":\"2024-03-01\"}",
-	           plot, to_use);
+	return strfmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"from_use\":\"M1\","
+	              "\"to_use\":\"%s\",\"approved_on\":\"2024-03-01\"}",
+	              plot, to_use);
 }
 
 static char *planning_permit(const char *plot, const char *use)
 {
-	return fmt("{\"project\":\"测试项目\",\"plot_id\":\"%s\",\"district\":\"" D "\","
-	           "\"land_use\":\"%s\",\"issued_on\":\"2024-04-01\"}",
-	           plot, use);
+	return strfmt("{\"project\":\"测试项目\",\"plot_id\":\"%s\",\"district\":\"" D "\","
+	              "\"land_use\":\"%s\",\"issued_on\":\"2024-04-01\"}",
+	              plot, use);
 }
 
 static char *land_supply(const char *plot, const char *use)
 {
-	return fmt("{\"year\":2025,\"plot_id\":\"%s\",\"district\":\"" D "\","
-	           "\"planned_use\":\"%s\",\"supply_mode\":\"grant\",\"quarter\":3}",
-	           plot, use);
+	return strfmt("{\"year\":2025,\"plot_id\":\"%s\",\"district\":\"" D "\","
+	              "\"planned_use\":\"%s\",\"supply_mode\":\"grant\",\"quarter\":3}",
+	              plot, use);
 }
 
 static char *permit(const char *plot, bool remediation)
 {
-	return fmt("{\"project\":\"测试厂房\",\"plot_id\":\"%s\",\"district\":\"" D "\","
-	           "\"issued_on\":\"2024-05-01\",\"is_remediation_project\":%s}",
-	           plot, remediation ? "true" : "false");
+	return strfmt("{\"project\":\"测试厂房\",\"plot_id\":\"%s\",\"district\":\"" D "\","
+	              "\"issued_on\":\"2024-05-01\",\"is_remediation_project\":%s}",
+	              plot, remediation ? "true" : "false");
 }
 
 static char *transfer(const char *plot)
 {
-	return fmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"action\":\"transfer\","
-	           "\"planned_on\":\"2025-09-30\"}",
-	           plot);
+	return strfmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"action\":\"transfer\","
+	              "\"planned_on\":\"2025-09-30\"}",
+	              plot);
 }
 
 /* Beijing's calendar date `days` days ago (UTC+8, no daylight saving). */
@@ -152,31 +140,33 @@ static char *enterprise(const char *plot, int closed_days_ago)
 	char date[16];
 	beijing_date(closed_days_ago, date, sizeof(date));
 	if (!plot)
-		return fmt("{\"name\":\"测试电镀厂\",\"industry_code\":\"C3360\",\"district\":\"" D
-		           "\",\"closed_on\":\"%s\"}",
-		           date);
-	return fmt("{\"name\":\"测试电镀厂\",\"industry_code\":\"C3360\",\"district\":\"" D "\","
-	           "\"closed_on\":\"%s\",\"plot_id\":\"%s\"}",
-	           date, plot);
+		return strfmt(
+		    "{\"name\":\"测试电镀厂\",\"industry_code\":\"C3360\",\"district\":\"" D
+		    "\",\"closed_on\":\"%s\"}",
+		    date);
+	return strfmt("{\"name\":\"测试电镀厂\",\"industry_code\":\"C3360\",\"district\":\"" D "\","
+	              "\"closed_on\":\"%s\",\"plot_id\":\"%s\"}",
+	              date, plot);
 }
 
 static char *results1(const char *pollutant, const char *value, const char *unit)
 {
-	return fmt("[{\"pollutant\":\"%s\",\"value\":%s,\"unit\":\"%s\"}]", pollutant, value, unit);
+	return strfmt("[{\"pollutant\":\"%s\",\"value\":%s,\"unit\":\"%s\"}]", pollutant, value,
+	              unit);
 }
 
 static char *plot_sample(const char *plot, const char *results)
 {
-	return fmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"sampled_on\":\"2024-07-01\","
-	           "\"depth_m\":0.5,\"results\":%s}",
-	           plot, results);
+	return strfmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"sampled_on\":\"2024-07-01\","
+	              "\"depth_m\":0.5,\"results\":%s}",
+	              plot, results);
 }
 
 static char *farm_sample(const char *unit, const char *ph, const char *results)
 {
-	return fmt("{\"farmland_unit_id\":\"%s\",\"district\":\"" D "\",\"sampled_on\":"
-	           "\"2024-07-01\",\"ph\":%s,\"depth_m\":0.2,\"results\":%s}",
-	           unit, ph, results);
+	return strfmt("{\"farmland_unit_id\":\"%s\",\"district\":\"" D "\",\"sampled_on\":"
+	              "\"2024-07-01\",\"ph\":%s,\"depth_m\":0.2,\"results\":%s}",
+	              unit, ph, results);
 }
 
 /* ---- findings -------------------------------------------------------------------------- */
@@ -203,8 +193,8 @@ static json_t *findings_citing(const char *rules, const char *dataset, const cha
 	char *cursor = NULL;
 	for (int pages = 0; pages < 200; pages++) {
 		char *path =
-		    fmt("/v1/findings?district=" D "&limit=1000%s%s%s%s", rules ? "&rule=" : "",
-		        rules ? rules : "", cursor ? "&cursor=" : "", cursor ? cursor : "");
+		    strfmt("/v1/findings?district=" D "&limit=1000%s%s%s%s", rules ? "&rule=" : "",
+		           rules ? rules : "", cursor ? "&cursor=" : "", cursor ? cursor : "");
 		struct resp *r = call("GET", path, key_of("water"), NULL, NULL);
 		cr_assert_eq(r->status, 200, "%s: %s", path, r->body);
 		size_t i;
@@ -480,9 +470,9 @@ Test(rules, construction_on_listed_plot_opens_resolves_and_returns, .timeout = 1
 	expect_resolved("construction-on-listed-plot", "construction-permits", cp, f2);
 
 	/* Issued again (the flag left out: not a remediation project): a third finding. */
-	char *again = fmt("{\"project\":\"测试厂房\",\"plot_id\":\"%s\",\"district\":\"" D "\","
-	                  "\"issued_on\":\"2024-06-01\"}",
-	                  plot);
+	char *again = strfmt("{\"project\":\"测试厂房\",\"plot_id\":\"%s\",\"district\":\"" D "\","
+	                     "\"issued_on\":\"2024-06-01\"}",
+	                     plot);
 	put_rec("construction-permits", cp, "housing", again);
 	char *f3 =
 	    expect_open("construction-on-listed-plot", "construction-permits", cp, plot, HOUSING);
@@ -550,7 +540,7 @@ Test(rules, two_permits_on_one_plot_are_two_findings)
 	cr_assert(!cites(json_array_get(la, 0), "construction-permits", b));
 	json_decref(la);
 	/* The plot filter shows both. */
-	char *path = fmt("/v1/findings?plot_id=%s&status=open", plot);
+	char *path = strfmt("/v1/findings?plot_id=%s&status=open", plot);
 	struct resp *r = call("GET", path, key_of("water"), NULL, NULL);
 	cr_assert_eq(r->status, 200, "%s", r->body);
 	cr_assert_eq(json_array_size(json_object_get(r->json, "items")), 2, "%s", r->body);
@@ -582,13 +572,13 @@ Test(rules, construction_without_survey_opens_resolves_and_returns, .timeout = 1
 
 	/* The permit moved to a suspected plot: a new finding naming that plot. */
 	char *other = plot_in("suspected", "M1");
-	char *moved = fmt("{\"plot_id\":\"%s\"}", other);
+	char *moved = strfmt("{\"plot_id\":\"%s\"}", other);
 	patch_rec("construction-permits", cp, "housing", moved);
 	char *f2 =
 	    expect_open("construction-without-survey", "construction-permits", cp, other, HOUSING);
 	cr_assert_str_neq(f2, f1);
 	/* And back to the cleared plot: resolved. */
-	char *back = fmt("{\"plot_id\":\"%s\"}", plot);
+	char *back = strfmt("{\"plot_id\":\"%s\"}", plot);
 	patch_rec("construction-permits", cp, "housing", back);
 	expect_resolved("construction-without-survey", "construction-permits", cp, f2);
 
@@ -633,7 +623,7 @@ Test(rules, transfer_without_survey_opens_resolves_and_returns, .timeout = 120)
 
 	/* The item re-pointed at another unrecorded plot: a new finding. */
 	char *missing2 = uniq(D "-NOPLOT");
-	char *moved = fmt("{\"plot_id\":\"%s\"}", missing2);
+	char *moved = strfmt("{\"plot_id\":\"%s\"}", missing2);
 	patch_rec("land-right-transfers", tr, "planning", moved);
 	char *f2 =
 	    expect_open("transfer-without-survey", "land-right-transfers", tr, missing2, PLANNING);
@@ -656,9 +646,9 @@ Test(rules, transfer_without_survey_opens_resolves_and_returns, .timeout = 120)
 
 	/* A recovery (not only a transfer) opens it too. */
 	char *p2 = plot_in("preliminary_survey", "M1");
-	char *rec =
-	    create("land-right-transfers", "planning",
-	           fmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"action\":\"recovery\"}", p2));
+	char *rec = create(
+	    "land-right-transfers", "planning",
+	    strfmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"action\":\"recovery\"}", p2));
 	expect_open("transfer-without-survey", "land-right-transfers", rec, p2, PLANNING);
 
 	/* Near miss: a transfer on a plot in detailed_survey (and other later states). */
@@ -683,13 +673,13 @@ Test(rules, closed_enterprise_opens_resolves_and_returns, .timeout = 120)
 
 	/* Linked to a recorded plot: resolved. */
 	char *plot = plot_in("suspected", "M1");
-	char *link = fmt("{\"plot_id\":\"%s\"}", plot);
+	char *link = strfmt("{\"plot_id\":\"%s\"}", plot);
 	patch_rec("closed-enterprises", ce, "economy", link);
 	expect_resolved("closed-enterprise-unscreened", "closed-enterprises", ce, f1);
 
 	/* Re-linked to a plot with no record: a new finding carrying that plot id. */
 	char *missing = uniq(D "-NOSITE");
-	char *relink = fmt("{\"plot_id\":\"%s\"}", missing);
+	char *relink = strfmt("{\"plot_id\":\"%s\"}", missing);
 	patch_rec("closed-enterprises", ce, "economy", relink);
 	char *f2 =
 	    expect_open("closed-enterprise-unscreened", "closed-enterprises", ce, missing, CLOSED);
@@ -712,7 +702,7 @@ Test(rules, closed_enterprise_opens_resolves_and_returns, .timeout = 120)
 	/* The closing date corrected to longer ago: opens on that write. */
 	char date[16];
 	beijing_date(120, date, sizeof(date));
-	char *older = fmt("{\"closed_on\":\"%s\"}", date);
+	char *older = strfmt("{\"closed_on\":\"%s\"}", date);
 	patch_rec("closed-enterprises", recent, "economy", older);
 	expect_open("closed-enterprise-unscreened", "closed-enterprises", recent, NULL, CLOSED);
 	/* Near miss: long closed, but its site is a recorded plot. */
@@ -770,8 +760,8 @@ Test(rules, sample_exceeds_screening_opens_resolves_and_returns, .timeout = 120)
 Test(rules, sample_exceeds_intervention_one_finding_at_the_highest_level, .timeout = 120)
 {
 	char *plot = plot_in("preliminary_survey", "R2"); /* class I: As 20 / 120, Pb 400 / 800 */
-	char *two = fmt("[{\"pollutant\":\"As\",\"value\":121,\"unit\":\"mg/kg\"},"
-	                "{\"pollutant\":\"Pb\",\"value\":500,\"unit\":\"mg/kg\"}]");
+	char *two = strfmt("[{\"pollutant\":\"As\",\"value\":121,\"unit\":\"mg/kg\"},"
+	                   "{\"pollutant\":\"Pb\",\"value\":500,\"unit\":\"mg/kg\"}]");
 	char *s = create("soil-samples", "ecology", plot_sample(plot, two));
 	char *fi = expect_open("sample-exceeds-intervention", "soil-samples", s, plot, ECOLOGY);
 	expect_never("sample-exceeds-screening", "soil-samples", s);
@@ -891,11 +881,11 @@ Test(rules, bulk_writes_are_checked_too, .timeout = 120)
 	char *s =
 	    create("soil-samples", "ecology", plot_sample(plot, results1("As", "50", "mg/kg")));
 	char *a = sample_id("construction-permits", D), *b = sample_id("construction-permits", D);
-	char *permits = fmt("[{\"id\":\"%s\",\"project\":\"批量厂房\",\"plot_id\":\"%s\","
-	                    "\"district\":\"" D "\",\"issued_on\":\"2024-05-01\"},"
-	                    "{\"id\":\"%s\",\"project\":\"批量厂房\",\"plot_id\":\"%s\","
-	                    "\"district\":\"" D "\",\"issued_on\":\"2024-05-02\"}]",
-	                    a, plot, b, plot);
+	char *permits = strfmt("[{\"id\":\"%s\",\"project\":\"批量厂房\",\"plot_id\":\"%s\","
+	                       "\"district\":\"" D "\",\"issued_on\":\"2024-05-01\"},"
+	                       "{\"id\":\"%s\",\"project\":\"批量厂房\",\"plot_id\":\"%s\","
+	                       "\"district\":\"" D "\",\"issued_on\":\"2024-05-02\"}]",
+	                       a, plot, b, plot);
 	bulk("construction-permits", "housing", permits);
 	char *fa =
 	    expect_open("construction-without-survey", "construction-permits", a, plot, HOUSING);
@@ -905,9 +895,9 @@ Test(rules, bulk_writes_are_checked_too, .timeout = 120)
 	expect_never("sample-exceeds-screening", "soil-samples", s);
 
 	/* One bulk plot write: listed, and a class-I planned use. */
-	char *plots = fmt("[{\"id\":\"%s\",\"name\":\"批量地块\",\"district\":\"" D "\","
-	                  "\"status\":\"listed\",\"planned_use\":\"R2\"}]",
-	                  plot);
+	char *plots = strfmt("[{\"id\":\"%s\",\"name\":\"批量地块\",\"district\":\"" D "\","
+	                     "\"status\":\"listed\",\"planned_use\":\"R2\"}]",
+	                     plot);
 	bulk("plots", "ecology", plots);
 	expect_resolved("construction-without-survey", "construction-permits", a, fa);
 	expect_resolved("construction-without-survey", "construction-permits", b, fb);
@@ -935,7 +925,7 @@ static json_t *feed_of(const char *cursor, const char *datasets, const char *id,
 	char *cur = strdup(cursor);
 	time_t deadline = time(NULL) + 15;
 	for (int pages = 0; pages < 10000; pages++) {
-		char *path = fmt("/v1/changes?cursor=%s&limit=1000&datasets=%s", cur, datasets);
+		char *path = strfmt("/v1/changes?cursor=%s&limit=1000&datasets=%s", cur, datasets);
 		struct resp *r = call("GET", path, key_of("water"), NULL, NULL);
 		cr_assert_eq(r->status, 200, "%s: %s", path, r->body);
 		json_t *changes = json_object_get(r->json, "changes");
@@ -1149,7 +1139,7 @@ Test(rules, findings_list_filters, .timeout = 120)
 	    cr_assert_str_eq(json_string_value(json_object_get(it, "status")), "resolved");
 	cr_assert(listed(items, f3) && !listed(items, f1) && !listed(items, f2));
 	json_decref(items);
-	char *path = fmt("/v1/findings?plot_id=%s", p3);
+	char *path = strfmt("/v1/findings?plot_id=%s", p3);
 	items = list_items(path);
 	cr_assert(listed(items, f3), "no status filter: resolved ones too");
 	json_decref(items);
@@ -1212,18 +1202,18 @@ Test(rules, findings_list_filters, .timeout = 120)
 	json_decref(items);
 
 	/* plot_id */
-	path = fmt("/v1/findings?plot_id=%s", p1);
+	path = strfmt("/v1/findings?plot_id=%s", p1);
 	items = list_items(path);
 	cr_assert_eq(json_array_size(items), 1, "%s", json_dumps(items, 0));
 	cr_assert(listed(items, f1));
 	json_decref(items);
 	free(path);
-	path = fmt("/v1/findings?plot_id=%s&rule=construction-without-survey", p1);
+	path = strfmt("/v1/findings?plot_id=%s&rule=construction-without-survey", p1);
 	items = list_items(path);
 	cr_assert_eq(json_array_size(items), 0, "%s", json_dumps(items, 0));
 	json_decref(items);
 	free(path);
-	path = fmt("/v1/findings?plot_id=%s,%s&status=open", p1, p2);
+	path = strfmt("/v1/findings?plot_id=%s,%s&status=open", p1, p2);
 	items = list_items(path);
 	cr_assert(listed(items, f1) && listed(items, f2), "%s", json_dumps(items, 0));
 	json_decref(items);
@@ -1260,8 +1250,8 @@ Test(rules, findings_pages_and_csv, .timeout = 120)
 	char last[64] = "";
 	int seen = 0, pages = 0;
 	for (;;) {
-		char *path = fmt("/v1/findings?plot_id=%s&limit=1%s%s", plot,
-		                 cursor ? "&cursor=" : "", cursor ? cursor : "");
+		char *path = strfmt("/v1/findings?plot_id=%s&limit=1%s%s", plot,
+		                    cursor ? "&cursor=" : "", cursor ? cursor : "");
 		struct resp *r = call("GET", path, key_of("water"), NULL, NULL);
 		cr_assert_eq(r->status, 200, "%s: %s", path, r->body);
 		json_t *items = json_object_get(r->json, "items");
@@ -1299,7 +1289,7 @@ Test(rules, findings_pages_and_csv, .timeout = 120)
 
 	/* CSV */
 	const char *h[] = {"Accept: text/csv", NULL};
-	char *path = fmt("/v1/findings?plot_id=%s", plot);
+	char *path = strfmt("/v1/findings?plot_id=%s", plot);
 	struct resp *r = call("GET", path, key_of("water"), NULL, h);
 	cr_assert_eq(r->status, 200, "%s", r->body);
 	const char *ct = resp_header(r, "Content-Type");
@@ -1677,13 +1667,13 @@ Test(rules, samples_the_plot_status_accounts_for, .timeout = 120)
 	char *cleared_body = json_dumps(pj, JSON_COMPACT);
 	char *cleared = create("plots", "ecology", cleared_body);
 	char *after =
-	    fmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"sampled_on\":\"2024-07-01\","
-	        "\"results\":%s}",
-	        cleared, res);
+	    strfmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"sampled_on\":\"2024-07-01\","
+	           "\"results\":%s}",
+	           cleared, res);
 	char *before =
-	    fmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"sampled_on\":\"2023-05-01\","
-	        "\"results\":%s}",
-	        cleared, res);
+	    strfmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"sampled_on\":\"2023-05-01\","
+	           "\"results\":%s}",
+	           cleared, res);
 	char *s3 = create("soil-samples", "ecology", after);
 	char *s4 = create("soil-samples", "ecology", before);
 	free(expect_open("sample-exceeds-screening", "soil-samples", s3, cleared, ECOLOGY));

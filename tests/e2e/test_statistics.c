@@ -19,23 +19,11 @@
 static const char *const RATES[] = {"key_construction_land_safe_use", "contaminated_plot_safe_use",
                                     "contaminated_farmland_safe_use"};
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	va_list ap;
-	va_start(ap, f);
-	char *s = NULL;
-	int n = vasprintf(&s, f, ap);
-	va_end(ap);
-	cr_assert_geq(n, 0);
-	return s;
-}
-
 /* Creates a record of `dataset` in D with `body` (which it frees); returns its id. */
 static char *create(const char *dataset, char *body)
 {
 	char *id = sample_id(dataset, D);
-	char *path = fmt("/v1/%s/%s", dataset, id);
+	char *path = strfmt("/v1/%s/%s", dataset, id);
 	struct resp *r = call("PUT", path, key_of(sample_publisher(dataset)), body, NULL);
 	cr_assert_eq(r->status, 201, "creating %s: %ld %s", path, r->status, r->body);
 	resp_free(r);
@@ -63,16 +51,17 @@ static char *farmland(const char *klass, double area_mu, const char *measures)
 static char *construction_permit(const char *plot_id)
 {
 	return create("construction-permits",
-	              fmt("{\"project\":\"统计测试项目\",\"plot_id\":\"%s\",\"district\":\"" D "\","
-	                  "\"issued_on\":\"2024-05-01\"}",
-	                  plot_id));
+	              strfmt("{\"project\":\"统计测试项目\",\"plot_id\":\"%s\",\"district\":\"" D
+	                     "\","
+	                     "\"issued_on\":\"2024-05-01\"}",
+	                     plot_id));
 }
 
 static void move_plot(const char *id, const char *status)
 {
 	static const char *const merge[] = {"Content-Type: application/merge-patch+json", NULL};
-	char *path = fmt("/v1/plots/%s", id);
-	char *body = fmt("{\"status\":\"%s\"}", status);
+	char *path = strfmt("/v1/plots/%s", id);
+	char *body = strfmt("{\"status\":\"%s\"}", status);
 	struct resp *r = call("PATCH", path, key_of("ecology"), body, merge);
 	cr_assert_eq(r->status, 200, "PATCH %s to %s: %ld %s", path, status, r->status, r->body);
 	resp_free(r);
@@ -83,7 +72,7 @@ static void move_plot(const char *id, const char *status)
 /* The statistics (new ref); `as_of` NULL for today. */
 static json_t *statistics(const char *as_of)
 {
-	char *path = as_of ? fmt("/v1/statistics?as_of=%s", as_of) : fmt("/v1/statistics");
+	char *path = as_of ? strfmt("/v1/statistics?as_of=%s", as_of) : strfmt("/v1/statistics");
 	struct resp *r = call("GET", path, key_of("water"), NULL, NULL);
 	cr_assert_eq(r->status, 200, "GET %s: %ld %s", path, r->status, r->body);
 	cr_assert(strncmp(resp_header(r, "Content-Type"), "application/json", 16) == 0);
@@ -198,22 +187,23 @@ Test(statistics, a_district_counts_exactly_its_records)
 	char *a = plot("risk_assessment"), *b = plot("cleared"), *c = plot("suspected");
 	char *i = plot("cleared");
 	free(create("land-use-changes",
-	            fmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"from_use\":\"M1\","
-	                "\"to_use\":\"R2\",\"approved_on\":\"2024-03-01\"}",
-	                a)));
-	free(create("planning-permits",
-	            fmt("{\"project\":\"统计测试商业\",\"plot_id\":\"%s\",\"district\":\"" D "\","
-	                "\"land_use\":\"B1\",\"issued_on\":\"2024-04-01\"}",
-	                b)));
+	            strfmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"from_use\":\"M1\","
+	                   "\"to_use\":\"R2\",\"approved_on\":\"2024-03-01\"}",
+	                   a)));
+	free(
+	    create("planning-permits",
+	           strfmt("{\"project\":\"统计测试商业\",\"plot_id\":\"%s\",\"district\":\"" D "\","
+	                  "\"land_use\":\"B1\",\"issued_on\":\"2024-04-01\"}",
+	                  b)));
 	free(create("land-supply-plans",
-	            fmt("{\"year\":2025,\"plot_id\":\"%s\",\"district\":\"" D "\","
-	                "\"planned_use\":\"M1\",\"supply_mode\":\"grant\"}",
-	                c)));
+	            strfmt("{\"year\":2025,\"plot_id\":\"%s\",\"district\":\"" D "\","
+	                   "\"planned_use\":\"M1\",\"supply_mode\":\"grant\"}",
+	                   c)));
 	char *gone = create("land-use-changes",
-	                    fmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"from_use\":\"M1\","
-	                        "\"to_use\":\"R2\",\"approved_on\":\"2024-03-01\"}",
-	                        i));
-	char *path = fmt("/v1/land-use-changes/%s", gone);
+	                    strfmt("{\"plot_id\":\"%s\",\"district\":\"" D "\",\"from_use\":\"M1\","
+	                           "\"to_use\":\"R2\",\"approved_on\":\"2024-03-01\"}",
+	                           i));
+	char *path = strfmt("/v1/land-use-changes/%s", gone);
 	struct resp *r = call("DELETE", path, key_of("planning"), NULL, NULL);
 	cr_assert_eq(r->status, 204, "%s", r->body);
 	resp_free(r);
@@ -369,7 +359,7 @@ Test(statistics, a_bad_query_is_400)
 	    "as_of=2100-12-31", /* after today */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		char *path = fmt("/v1/statistics?%s", bad[i]);
+		char *path = strfmt("/v1/statistics?%s", bad[i]);
 		struct resp *r = call("GET", path, key_of("water"), NULL, NULL);
 		assert_problem(r, 400, "/problems/bad-request");
 		resp_free(r);

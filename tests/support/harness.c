@@ -1,6 +1,7 @@
 /* End-to-end test support: libcurl calls, keys from the test script, problem checks. */
 #include <criterion/criterion.h>
 #include <curl/curl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,4 +275,15 @@ json_t *feed_since(const char *url, const char *cursor, const char *datasets, in
 	else
 		free(at);
 	return all;
+}
+
+char *strfmt(const char *f, ...)
+{
+	va_list ap;
+	va_start(ap, f);
+	char *s = NULL;
+	int n = vasprintf(&s, f, ap);
+	va_end(ap);
+	cr_assert_geq(n, 0, "out of memory");
+	return s;
 }

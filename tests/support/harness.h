@@ -49,6 +49,9 @@ int revoke_key(const char *key_id);
 /* `s` percent-encoded for a path segment or a query value: all but unreserved ASCII (malloc'd). */
 char *url_escape(const char *s);
 
+/* printf into a new string (malloc'd); fails the test when out of memory. */
+char *strfmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+
 /* An id unique to this test run: prefix-<pid>-<n>. */
 char *uniq(const char *prefix);
 
