@@ -38,7 +38,7 @@ static int prepare_database(const struct config *cfg, bool verbose)
 		PQfinish(c);
 		exit(1);
 	}
-	if (refdata_load(c, &g_refdata, err, sizeof(err)) < 0) {
+	if (refdata_reload(c, err, sizeof(err)) < 0) {
 		fprintf(stderr, "soilshare: %s\n", err);
 		PQfinish(c);
 		exit(1);
@@ -110,13 +110,14 @@ int main(int argc, char **argv)
 	struct config cfg;
 	char err[512];
 
-	if (strcmp(cmd, "keys") == 0) {
+	if (strcmp(cmd, "keys") == 0 || strcmp(cmd, "reference") == 0) {
 		const char *url = getenv("DATABASE_URL");
 		if (!url) {
-			fprintf(stderr, "soilshare: set DATABASE_URL to administer keys\n");
+			fprintf(stderr, "soilshare: set DATABASE_URL to administer %s\n", cmd);
 			return 2;
 		}
-		return keys_command(url, argc - first, argv + first);
+		return cmd[0] == 'k' ? keys_command(url, argc - first, argv + first)
+		                     : reference_command(url, argc - first, argv + first);
 	}
 	if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0 && strcmp(cmd, "help") != 0) {
 		fprintf(stderr, "soilshare: unknown command \"%s\"; see --help\n", cmd);

@@ -63,7 +63,9 @@ void handle_findings(struct request *req)
 		char name[64];
 		snprintf(name, sizeof(name), "%.*s", (int)(names[i].len < 63 ? names[i].len : 63),
 		         names[i].p);
-		if (!refdata_rule_known(&g_refdata, name)) {
+		bool known = refdata_rule_known(refdata_hold(), name);
+		refdata_release();
+		if (!known) {
 			problem(
 			    req, 400, "bad-request", "Bad Request",
 			    "rule \"%.60s\" is not one of the rules; see the findings section of "

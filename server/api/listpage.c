@@ -143,7 +143,10 @@ void list_serve(struct request *req, const struct list_source *src, const struct
 		return;
 	struct list_query q;
 	char err[512];
-	if (list_query_parse(src->filters, &g_refdata, args, (size_t)n, &q, err, sizeof(err)) < 0) {
+	const struct refdata *ref = refdata_hold();
+	int parsed = list_query_parse(src->filters, ref, args, (size_t)n, &q, err, sizeof(err));
+	refdata_release();
+	if (parsed < 0) {
 		problem(req, 400, "bad-request", "Bad Request", "%s", err);
 		return;
 	}

@@ -254,13 +254,14 @@ static void check_each(struct write_batch *b)
 	char today[11];
 	beijing_today(today);
 	json_t *seen = json_object();
+	const struct refdata *ref = refdata_hold();
 	for (size_t i = 0; i < b->n; i++) {
 		struct verrors errs = {0};
 		char prefix[24] = "";
 		if (!b->relative)
 			snprintf(prefix, sizeof(prefix), "/%zu", i);
 		json_t *rec = json_array_get(b->records, i);
-		json_t *data = record_validate(b->ds, &g_refdata, rec, b->path_id, prefix, &errs);
+		json_t *data = record_validate(b->ds, ref, rec, b->path_id, prefix, &errs);
 		for (size_t e = 0; e < errs.n; e++)
 			refuse_at(b, i, WRITE_INVALID, errs.items[e].pointer,
 			          errs.items[e].message);
@@ -270,7 +271,7 @@ static void check_each(struct write_batch *b)
 		if (!data)
 			continue;
 		const struct derive_ctx ctx = {
-		    .ref = &g_refdata, .prior = b->stored[i].prior, .today = today};
+		    .ref = ref, .prior = b->stored[i].prior, .today = today};
 		record_derive(b->ds, &ctx, data);
 		const char *id = json_string_value(json_object_get(data, "id"));
 		json_t *first = json_object_get(seen, id);
@@ -284,6 +285,7 @@ static void check_each(struct write_batch *b)
 		json_object_set_new(seen, id, json_integer((json_int_t)i));
 		b->valid[i] = data;
 	}
+	refdata_release();
 	json_decref(seen);
 }
 

@@ -75,11 +75,14 @@ static const char *const agri_forestry[] = {"agriculture", "forestry", NULL};
 static const char *const sample_publishers[] = {"ecology", "agriculture", "forestry", NULL};
 static const char *const supply_modes[] = {"allocation", "grant", NULL};
 static const char *const transfer_actions[] = {"recovery", "transfer", NULL};
-static const char *const farmland_types[] = {"cropland", "orchard", "forest", NULL};
+/* paddy 水田, cropland 其他耕地, orchard 园地, grassland 草地, forest 林地 (no GB 15618 values). */
+static const char *const farmland_types[] = {"paddy",     "cropland", "orchard",
+                                             "grassland", "forest",   NULL};
 static const char *const farmland_classes[] = {"priority_protection", "safe_use", "strict_control",
                                                NULL};
 static const char *const result_units[] = {"mg/kg", "μg/kg", NULL};
-static const char *const sample_links[] = {"plot_id", "farmland_unit_id", NULL};
+static const char *const sample_links[] = {"plot_id", "farmland_unit_id", "supervised_unit_uscc",
+                                           NULL};
 static const char *const exceedance_levels[] = {"screening", "intervention", NULL};
 
 static const struct field planning_permit_fields[] = {
@@ -191,6 +194,12 @@ static const struct field soil_sample_fields[] = {
      .links_to = "farmland-units",
      .link_must_exist = true,
      .filter = true},
+    /* Monitoring at or around a key supervised unit (tasks 3 and 17). */
+    {.name = "supervised_unit_uscc",
+     .type = FT_USCC,
+     .links_to = "supervised-units",
+     .link_must_exist = true,
+     .filter = true},
     {.name = "district", .type = FT_DISTRICT, .required = true, .filter = true},
     {.name = "location", .type = FT_POINT},
     {.name = "sampled_on", .type = FT_DATE, .required = true},
@@ -200,9 +209,10 @@ static const struct field soil_sample_fields[] = {
     {.name = "results", .type = FT_RESULTS, .required = true, .values = result_units},
 };
 
-/* Computed by sample_exceedances() in SQL. */
+/* Computed by sample_derived() in SQL. */
 static const struct field sample_derived[] = {
     {.name = "exceedances", .type = FT_ENUM, .values = exceedance_levels},
+    {.name = "unassessed", .type = FT_POLLUTANTS},
 };
 
 static const struct field effect_survey_fields[] = {

@@ -130,6 +130,12 @@ bool industry_code_valid(const char *s)
 bool land_use_syntax_valid(const char *s)
 {
 	size_t n = strlen(s);
+	if (s[0] >= '0' && s[0] <= '9') { /* 用地用海: 2, 4 or 6 digits */
+		for (size_t i = 0; i < n; i++)
+			if (s[i] < '0' || s[i] > '9')
+				return false;
+		return n == 2 || n == 4 || n == 6;
+	}
 	if (n >= 2 && strcmp(s + n - 2, "-C") == 0)
 		n -= 2;
 	if (n < 1 || n > 4 || s[0] < 'A' || s[0] > 'Z')
@@ -354,11 +360,13 @@ static void check_string_value(const struct field *f, const struct refdata *ref,
 		break;
 	}
 	case FT_LAND_USE:
-		if (!land_use_syntax_valid(s) || !refdata_land_use_known(ref, s))
-			verrors_add(errs, ptr,
-			            "\"%s\" is not a GB 50137 land-use code of construction land "
-			            "(e.g. R2, A33, B1, M1, G1-C)",
-			            shown);
+		if (!land_use_syntax_valid(s) || !refdata_land_use(ref, s))
+			verrors_add(
+			    errs, ptr,
+			    "\"%s\" is not a land-use code: give a GB 50137 code (e.g. R2, "
+			    "A33, B1, M1, G1-C) or a 用地用海 code of the 2023 classification "
+			    "(e.g. 0701, 080403, 1001)",
+			    shown);
 		break;
 	case FT_MONTH:
 		if (!month_valid(s))
@@ -379,7 +387,91 @@ static void check_string_value(const struct field *f, const struct refdata *ref,
 
 #define MAX_RESULTS 200
 
-/* A sample's results: [{pollutant, value, unit}], each pollutant once. */
+/* "µg/kg" with the micro sign U+00B5, which most keyboards type; stored as U+03BC. */
+#define UNIT_MICRO_SIGN "\xC2\xB5g/kg"
+#define UNIT_MICRO      "\xCE\xBCg/kg"
+
+/* One result: {pollutant, value, unit} measured, or {pollutant, below_detection: true,
+ * detection_limit, unit} below the detection limit (未检出). */
+static void check_result(const struct field *f, const struct refdata *ref, json_t *v, size_t i,
+                         json_t *item, const char *ip, struct verrors *errs)
+{
+	char mp[192];
+	const char *key;
+	json_t *m;
+	json_object_foreach(item, key, m)
+	{
+		if (strcmp(key, "pollutant") && strcmp(key, "value") && strcmp(key, "unit") &&
+		    strcmp(key, "below_detection") && strcmp(key, "detection_limit")) {
+			member_pointer(ip, key, mp, sizeof(mp));
+			verrors_add(errs, mp,
+			            "unknown member; a result has pollutant, value and unit, or "
+			            "pollutant, below_detection, detection_limit and unit");
+		}
+	}
+	const char *code = json_string_value(json_object_get(item, "pollutant"));
+	snprintf(mp, sizeof(mp), "%.150s/pollutant", ip);
+	if (!code) {
+		verrors_add(errs, mp, "is required: a pollutant code such as As, Cd, Pb");
+	} else if (!refdata_pollutant_known(ref, code)) {
+		char ex[48];
+		verrors_add(errs, mp,
+		            "\"%s\" is not a pollutant code of the GB 36600 or GB 15618 tables "
+		            "(see PollutantCode in /openapi.json)",
+		            excerpt(code, ex, sizeof(ex)));
+	} else {
+		for (size_t j = 0; j < i; j++) {
+			const char *other =
+			    json_string_value(json_object_get(json_array_get(v, j), "pollutant"));
+			if (other && strcmp(other, code) == 0) {
+				verrors_add(errs, mp, "%s appears twice in the results", code);
+				break;
+			}
+		}
+	}
+	json_t *bd = json_object_get(item, "below_detection");
+	json_t *value = json_object_get(item, "value");
+	json_t *limit = json_object_get(item, "detection_limit");
+	snprintf(mp, sizeof(mp), "%.150s/below_detection", ip);
+	bool nd = json_is_true(bd);
+	if (bd && !json_is_boolean(bd))
+		verrors_add(errs, mp, "must be true (below the detection limit) or false");
+	if (nd) {
+		snprintf(mp, sizeof(mp), "%.150s/value", ip);
+		if (value)
+			verrors_add(errs, mp,
+			            "a result below the detection limit has no value; give "
+			            "detection_limit instead");
+		snprintf(mp, sizeof(mp), "%.150s/detection_limit", ip);
+		if (!json_is_number(limit) || !isfinite(json_number_value(limit)) ||
+		    json_number_value(limit) < 0)
+			verrors_add(errs, mp,
+			            "must be a number >= 0 (the detection limit, in unit) when "
+			            "below_detection is true");
+	} else {
+		snprintf(mp, sizeof(mp), "%.150s/value", ip);
+		if (!json_is_number(value) || !isfinite(json_number_value(value)) ||
+		    json_number_value(value) < 0)
+			verrors_add(errs, mp,
+			            "must be a number >= 0 (the measured concentration); for a "
+			            "result below the detection limit give \"below_detection\": "
+			            "true and detection_limit");
+		snprintf(mp, sizeof(mp), "%.150s/detection_limit", ip);
+		if (limit)
+			verrors_add(errs, mp,
+			            "is only for a result below the detection limit "
+			            "(\"below_detection\": true)");
+	}
+	const char *unit = json_string_value(json_object_get(item, "unit"));
+	snprintf(mp, sizeof(mp), "%.150s/unit", ip);
+	bool unit_ok = unit && strcmp(unit, UNIT_MICRO_SIGN) == 0;
+	for (const char *const *u = f->values; unit && *u && !unit_ok; u++)
+		unit_ok = strcmp(*u, unit) == 0;
+	if (!unit_ok)
+		verrors_add(errs, mp, "must be one of: mg/kg, μg/kg (µg/kg is taken as μg/kg)");
+}
+
+/* A sample's results, each pollutant once. */
 static void check_results(const struct field *f, const struct refdata *ref, json_t *v,
                           const char *ptr, struct verrors *errs)
 {
@@ -394,59 +486,30 @@ static void check_results(const struct field *f, const struct refdata *ref, json
 	json_t *item;
 	json_array_foreach(v, i, item)
 	{
-		char ip[160], mp[192];
+		char ip[160];
 		snprintf(ip, sizeof(ip), "%.100s/%zu", ptr, i);
 		if (!json_is_object(item)) {
 			verrors_add(errs, ip,
 			            "must be an object {\"pollutant\", \"value\", \"unit\"}");
 			continue;
 		}
-		const char *key;
-		json_t *m;
-		json_object_foreach(item, key, m)
-		{
-			if (strcmp(key, "pollutant") && strcmp(key, "value") &&
-			    strcmp(key, "unit")) {
-				member_pointer(ip, key, mp, sizeof(mp));
-				verrors_add(errs, mp,
-				            "unknown member; a result has pollutant, value "
-				            "and unit");
-			}
-		}
-		const char *code = json_string_value(json_object_get(item, "pollutant"));
-		snprintf(mp, sizeof(mp), "%.150s/pollutant", ip);
-		if (!code) {
-			verrors_add(errs, mp, "is required: a pollutant code such as As, Cd, Pb");
-		} else if (!refdata_pollutant_known(ref, code)) {
-			char ex[48];
-			verrors_add(
-			    errs, mp,
-			    "\"%s\" is not a pollutant code of the GB 36600 or GB 15618 tables",
-			    excerpt(code, ex, sizeof(ex)));
-		} else {
-			for (size_t j = 0; j < i; j++) {
-				const char *other = json_string_value(
-				    json_object_get(json_array_get(v, j), "pollutant"));
-				if (other && strcmp(other, code) == 0) {
-					verrors_add(errs, mp, "%s appears twice in the results",
-					            code);
-					break;
-				}
-			}
-		}
-		json_t *value = json_object_get(item, "value");
-		snprintf(mp, sizeof(mp), "%.150s/value", ip);
-		if (!json_is_number(value) || !isfinite(json_number_value(value)) ||
-		    json_number_value(value) < 0)
-			verrors_add(errs, mp, "must be a number >= 0 (the measured concentration)");
-		const char *unit = json_string_value(json_object_get(item, "unit"));
-		snprintf(mp, sizeof(mp), "%.150s/unit", ip);
-		bool unit_ok = false;
-		for (const char *const *u = f->values; unit && *u && !unit_ok; u++)
-			unit_ok = strcmp(*u, unit) == 0;
-		if (!unit_ok)
-			verrors_add(errs, mp, "must be one of: mg/kg, μg/kg");
+		check_result(f, ref, v, i, item, ip, errs);
 	}
+}
+
+/* Valid results as stored: the micro sign U+00B5 becomes U+03BC. */
+static json_t *results_stored(json_t *v)
+{
+	json_t *out = json_deep_copy(v);
+	size_t i;
+	json_t *item;
+	json_array_foreach(out, i, item)
+	{
+		const char *unit = json_string_value(json_object_get(item, "unit"));
+		if (unit && strcmp(unit, UNIT_MICRO_SIGN) == 0)
+			json_object_set_new(item, "unit", json_string(UNIT_MICRO));
+	}
+	return out;
 }
 
 static const char *type_word(const struct field *f)
@@ -715,7 +778,11 @@ json_t *record_validate(const struct dataset *ds, const struct refdata *ref, jso
 		}
 		size_t n0 = errs->n + errs->dropped;
 		check_field(f, ref, fv, ptr, errs);
-		if (errs->n + errs->dropped == n0)
+		if (errs->n + errs->dropped != n0)
+			continue;
+		if (f->type == FT_RESULTS)
+			json_object_set_new(out, f->name, results_stored(fv));
+		else
 			json_object_set(out, f->name, fv);
 	}
 	if (ds->exactly_one_of) {
@@ -725,9 +792,18 @@ json_t *record_validate(const struct dataset *ds, const struct refdata *ref, jso
 			given += x && !json_is_null(x);
 		}
 		if (given != 1) {
+			char names[160] = "";
+			size_t used = 0;
+			for (const char *const *k = ds->exactly_one_of; *k && used < sizeof(names);
+			     k++) {
+				int w = snprintf(names + used, sizeof(names) - used, "%s%s",
+				                 used ? (k[1] ? ", " : " and ") : "", *k);
+				if (w < 0)
+					break;
+				used += (size_t)w;
+			}
 			snprintf(ptr, sizeof(ptr), "%.100s/%s", prefix, ds->exactly_one_of[0]);
-			verrors_add(errs, ptr, "give exactly one of %s and %s (%d given)",
-			            ds->exactly_one_of[0], ds->exactly_one_of[1], given);
+			verrors_add(errs, ptr, "give exactly one of %s (%d given)", names, given);
 		}
 	}
 	if (errs->n + errs->dropped > before) {

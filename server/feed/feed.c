@@ -245,21 +245,33 @@ static const char sql_sweep[] =
 /* Time-based rules (a closed enterprise's 90 days) need checking without a write. */
 static const char sql_rules_sweep[] = "SELECT rules_sweep()";
 
+/* The reference tables changed (a migration or `soilshare reference load`): validation and
+ * derived fields use the new version from now on. */
+static void reload_reference(PGconn *c)
+{
+	char err[512];
+	if (refdata_reload(c, err, sizeof(err)) < 0)
+		fprintf(stderr, "soilshare: keeping the reference data loaded before: %s\n", err);
+}
+
 static PGconn *listen_conn(void)
 {
 	char err[512];
 	PGconn *c = db_connect(config.conninfo, err, sizeof(err));
 	if (!c)
 		return NULL;
-	PGresult *res = PQexec(c, "LISTEN soilshare_feed; LISTEN soilshare_keys");
+	PGresult *res =
+	    PQexec(c, "LISTEN soilshare_feed; LISTEN soilshare_keys; LISTEN soilshare_reference");
 	bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 	PQclear(res);
 	if (!ok) {
 		PQfinish(c);
 		return NULL;
 	}
-	/* Key announcements made while not listening are lost: check every key again. */
+	/* Announcements made while not listening are lost: check every key again, and load
+	 * the reference data again. */
 	auth_forget_all();
+	reload_reference(c);
 	return c;
 }
 
@@ -290,6 +302,8 @@ static void *feed_main(void *arg)
 		while ((note = PQnotifies(c)) != NULL) {
 			if (strcmp(note->relname, "soilshare_keys") == 0)
 				auth_forget(note->extra);
+			else if (strcmp(note->relname, "soilshare_reference") == 0)
+				reload_reference(c);
 			else
 				moved = true;
 			PQfreemem(note);
