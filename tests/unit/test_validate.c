@@ -312,6 +312,13 @@ Test(land_use_syntax_valid, cases)
 	cr_assert_not(land_use_syntax_valid("R2-D"), "unknown suffix");
 	cr_assert_not(land_use_syntax_valid("RA"), "two letters");
 	cr_assert_not(land_use_syntax_valid("A3333"), "too long");
+	cr_assert(land_use_syntax_valid("07"), "用地用海 first level");
+	cr_assert(land_use_syntax_valid("0701"), "用地用海 second level");
+	cr_assert(land_use_syntax_valid("080403"), "用地用海 third level");
+	cr_assert_not(land_use_syntax_valid("7"), "one digit");
+	cr_assert_not(land_use_syntax_valid("070"), "odd number of digits");
+	cr_assert_not(land_use_syntax_valid("08040301"), "below the third level");
+	cr_assert_not(land_use_syntax_valid("07A1"), "digits and letters");
 }
 
 /* ---------------------------------------------------------------- geojson_check */
@@ -1003,4 +1010,118 @@ Test(validate, numbers_beyond_1e15_refused_at_any_depth)
 	                        "\"indicators\":{\"a\":[1,{\"b\":-1e15}]}}",
 	                        "e1");
 	json_decref(out);
+}
+
+/* ---------------------------------------------------------------- record_validate:
+ * land uses of either coding, and soil samples */
+
+Test(refdata, land_uses_of_either_coding)
+{
+	struct refdata ref;
+	fixture_refdata(&ref);
+	cr_assert_str_eq(refdata_land_class(&ref, "R21"), "I", "GB 50137 by prefix");
+	cr_assert_str_eq(refdata_land_class(&ref, "A33"), "I", "longest prefix wins over A");
+	cr_assert_str_eq(refdata_land_class(&ref, "A1"), "II");
+	cr_assert_str_eq(refdata_land_class(&ref, "0701"), "I", "用地用海 code");
+	cr_assert_str_eq(refdata_land_class(&ref, "1001"), "II");
+	cr_assert_not_null(refdata_land_use(&ref, "0103"), "farmland is a known use");
+	cr_assert_null(refdata_land_class(&ref, "0103"), "but has no GB 36600 class");
+	cr_assert_null(refdata_land_use(&ref, "070101"), "用地用海 codes are listed, not prefixes");
+	cr_assert_null(refdata_land_use(&ref, "07"), "nor is a listed code a prefix of others");
+	cr_assert_null(refdata_land_use(&ref, "B1"), "unlisted prefix");
+}
+
+Test(record_validate, land_use_codes_of_both_codings)
+{
+	json_t *out = expect_ok("plots",
+	                        "{\"name\":\"x\",\"district\":\"110105\",\"status\":\"suspected\","
+	                        "\"planned_use\":\"0701\",\"current_use\":\"M1\"}",
+	                        "p1");
+	json_decref(out);
+	struct verror e = expect_error("plots",
+	                               "{\"name\":\"x\",\"district\":\"110105\",\"status\":"
+	                               "\"suspected\",\"planned_use\":\"0799\"}",
+	                               "p1", "", "/planned_use");
+	cr_assert(strstr(e.message, "用地用海") && strstr(e.message, "GB 50137"),
+	          "the message names both codings: %s", e.message);
+}
+
+#define SAMPLE_HEAD "{\"district\":\"110108\",\"sampled_on\":\"2024-05-06\","
+
+Test(record_validate, samples_name_exactly_one_site)
+{
+	json_t *out = expect_ok("soil-samples",
+	                        SAMPLE_HEAD "\"supervised_unit_uscc\":\"91110000100000000R\","
+	                                    "\"results\":[{\"pollutant\":\"As\",\"value\":1,"
+	                                    "\"unit\":\"mg/kg\"}]}",
+	                        "S-1");
+	json_decref(out);
+	struct verror e = expect_error(
+	    "soil-samples",
+	    SAMPLE_HEAD "\"results\":[{\"pollutant\":\"As\",\"value\":1,\"unit\":\"mg/kg\"}]}",
+	    "S-1", "", "/plot_id");
+	cr_assert(strstr(e.message, "plot_id, farmland_unit_id and supervised_unit_uscc (0 given)"),
+	          "%s", e.message);
+	e = expect_error("soil-samples",
+	                 SAMPLE_HEAD "\"plot_id\":\"p\",\"supervised_unit_uscc\":"
+	                             "\"91110000100000000R\",\"results\":[{\"pollutant\":\"As\","
+	                             "\"value\":1,\"unit\":\"mg/kg\"}]}",
+	                 "S-1", "", "/plot_id");
+	cr_assert(strstr(e.message, "(2 given)"), "%s", e.message);
+	expect_error("soil-samples",
+	             SAMPLE_HEAD "\"supervised_unit_uscc\":\"91110000100000000X\",\"results\":[{"
+	                         "\"pollutant\":\"As\",\"value\":1,\"unit\":\"mg/kg\"}]}",
+	             "S-1", "", "/supervised_unit_uscc");
+}
+
+Test(record_validate, non_detects_and_micro_signs)
+{
+	/* 未检出 with its detection limit; µ (U+00B5) is stored as μ (U+03BC). */
+	json_t *out =
+	    expect_ok("soil-samples",
+	              SAMPLE_HEAD "\"plot_id\":\"p\",\"results\":["
+	                          "{\"pollutant\":\"benzene\",\"below_detection\":true,"
+	                          "\"detection_limit\":1.9,\"unit\":\"\xC2\xB5g/kg\"},"
+	                          "{\"pollutant\":\"As\",\"below_detection\":false,\"value\":8.1,"
+	                          "\"unit\":\"mg/kg\"},"
+	                          "{\"pollutant\":\"Pb\",\"value\":20,\"unit\":\"\xCE\xBCg/kg\"}]}",
+	              "S-1");
+	json_t *results = json_object_get(out, "results");
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(results, 0), "unit")),
+	                 "\xCE\xBCg/kg", "the micro sign is stored as the Greek mu");
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(results, 2), "unit")),
+	                 "\xCE\xBCg/kg");
+	cr_assert(json_is_true(json_object_get(json_array_get(results, 0), "below_detection")));
+	json_decref(out);
+
+	/* A non-detect without its limit, or with a value; a value with a limit. */
+	struct verror e =
+	    expect_error("soil-samples",
+	                 SAMPLE_HEAD "\"plot_id\":\"p\",\"results\":[{\"pollutant\":\"benzene\","
+	                             "\"below_detection\":true,\"unit\":\"mg/kg\"}]}",
+	                 "S-1", "", "/results/0/detection_limit");
+	cr_assert(strstr(e.message, "detection limit"), "%s", e.message);
+	expect_error("soil-samples",
+	             SAMPLE_HEAD "\"plot_id\":\"p\",\"results\":[{\"pollutant\":\"benzene\","
+	                         "\"below_detection\":true,\"detection_limit\":1,\"value\":0,"
+	                         "\"unit\":\"mg/kg\"}]}",
+	             "S-1", "", "/results/0/value");
+	expect_error("soil-samples",
+	             SAMPLE_HEAD "\"plot_id\":\"p\",\"results\":[{\"pollutant\":\"benzene\","
+	                         "\"value\":2,\"detection_limit\":1,\"unit\":\"mg/kg\"}]}",
+	             "S-1", "", "/results/0/detection_limit");
+	expect_error("soil-samples",
+	             SAMPLE_HEAD "\"plot_id\":\"p\",\"results\":[{\"pollutant\":\"benzene\","
+	                         "\"below_detection\":\"yes\",\"detection_limit\":1,"
+	                         "\"unit\":\"mg/kg\"}]}",
+	             "S-1", "", "/results/0/below_detection");
+	e = expect_error("soil-samples",
+	                 SAMPLE_HEAD "\"plot_id\":\"p\",\"results\":[{\"pollutant\":\"As\","
+	                             "\"value\":1,\"unit\":\"ug/kg\"}]}",
+	                 "S-1", "", "/results/0/unit");
+	cr_assert(strstr(e.message, "μg/kg"), "%s", e.message);
+	expect_error("soil-samples",
+	             SAMPLE_HEAD "\"plot_id\":\"p\",\"results\":[{\"pollutant\":\"Zn\","
+	                         "\"value\":1,\"unit\":\"mg/kg\"}]}",
+	             "S-1", "", "/results/0/pollutant");
 }
