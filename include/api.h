@@ -65,6 +65,12 @@ void handle_healthz(struct request *req);
 void handle_readyz(struct request *req);
 void handle_metrics(struct request *req);
 void handle_openapi(struct request *req);
+/* The OpenAPI document with the pollutant and land-use enumerations of `r` (malloc'd, with
+ * its length), or NULL. openapi_refresh() makes it the one served, from the reference data
+ * held now: at start and whenever the reference data change. */
+struct refdata;
+char *openapi_document(const struct refdata *r, size_t *len);
+int openapi_refresh(void);
 void handle_me(struct request *req);
 void handle_datasets(struct request *req);
 void handle_districts(struct request *req);

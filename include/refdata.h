@@ -73,6 +73,8 @@ int refdata_load(struct pg_conn *conn, struct refdata *r, char *errbuf, size_t s
 const struct refdata *refdata_hold(void);
 void refdata_release(void);
 int refdata_reload(struct pg_conn *conn, char *errbuf, size_t size);
+/* `fn` runs after each successful reload (e.g. to rebuild what is made from the data). */
+void refdata_on_reload(void (*fn)(void));
 
 /* `soilshare reference load [--dry-run] FILE...`: returns the process exit status. */
 int reference_command(const char *database_url, int argc, char **argv);

@@ -47,6 +47,34 @@ static int prepare_database(const struct config *cfg, bool verbose)
 	return version;
 }
 
+static void openapi_changed(void)
+{
+	if (openapi_refresh() < 0)
+		fprintf(stderr, "soilshare: keeping the OpenAPI document served before\n");
+}
+
+/* `soilshare openapi`: the document as a server on DATABASE_URL serves it (openapi/README). */
+static int print_openapi(const char *url)
+{
+	char err[512];
+	PGconn *c = db_connect(url, err, sizeof(err));
+	if (!c || refdata_reload(c, err, sizeof(err)) < 0) {
+		fprintf(stderr, "soilshare: %s\n", err);
+		if (c)
+			PQfinish(c);
+		return 1;
+	}
+	PQfinish(c);
+	size_t len;
+	char *doc = openapi_document(refdata_hold(), &len);
+	refdata_release();
+	if (!doc)
+		return 1;
+	fwrite(doc, 1, len, stdout);
+	free(doc);
+	return 0;
+}
+
 static int serve(struct config *cfg)
 {
 	int version = prepare_database(cfg, true);
@@ -62,6 +90,11 @@ static int serve(struct config *cfg)
 	    .rate_per_sec = cfg->rate_per_sec, .burst = cfg->rate_burst, .cache_ttl_sec = 1.0};
 	auth_configure(&ac);
 	public_configure(cfg);
+	refdata_on_reload(openapi_changed);
+	if (openapi_refresh() < 0) {
+		fprintf(stderr, "soilshare: cannot make the OpenAPI document\n");
+		return 1;
+	}
 	if (pages_configure(cfg) < 0) {
 		fprintf(stderr, "soilshare: cannot make the public page\n");
 		return 1;
@@ -110,6 +143,14 @@ int main(int argc, char **argv)
 	struct config cfg;
 	char err[512];
 
+	if (strcmp(cmd, "openapi") == 0) {
+		const char *url = getenv("DATABASE_URL");
+		if (!url) {
+			fprintf(stderr, "soilshare: set DATABASE_URL to read the reference data\n");
+			return 2;
+		}
+		return print_openapi(url);
+	}
 	if (strcmp(cmd, "keys") == 0 || strcmp(cmd, "reference") == 0) {
 		const char *url = getenv("DATABASE_URL");
 		if (!url) {

@@ -76,11 +76,6 @@ void handle_metrics(struct request *req)
 	respond_owned(req, 200, "text/plain; version=0.0.4", text, len, NULL);
 }
 
-void handle_openapi(struct request *req)
-{
-	respond_static(req, 200, "application/json", embedded_openapi, embedded_openapi_len);
-}
-
 void handle_me(struct request *req)
 {
 	json_t *can = json_array();

@@ -166,6 +166,12 @@ int refdata_load(PGconn *conn, struct refdata *r, char *errbuf, size_t size)
 static pthread_rwlock_t lock;
 static pthread_once_t lock_once = PTHREAD_ONCE_INIT;
 static struct refdata *current;
+static void (*on_reload)(void);
+
+void refdata_on_reload(void (*fn)(void))
+{
+	on_reload = fn;
+}
 
 static void lock_init(void)
 {
@@ -205,5 +211,7 @@ int refdata_reload(PGconn *conn, char *errbuf, size_t size)
 	current = fresh;
 	pthread_rwlock_unlock(&lock);
 	free(old);
+	if (on_reload)
+		on_reload();
 	return 0;
 }

@@ -517,3 +517,58 @@ Test(reference, land_class_of_either_coding)
 	cr_assert(strstr(r->body, "用地用海"), "%s", r->body);
 	resp_free(r);
 }
+
+/* The OpenAPI enumerations are the reference tables: every code of the files, nothing else. */
+Test(reference, openapi_enumerations_are_the_reference_data)
+{
+	struct resp *r = call("GET", "/openapi.json", NULL, NULL, NULL);
+	cr_assert_eq(r->status, 200);
+	json_t *schemas = json_object_get(json_object_get(r->json, "components"), "schemas");
+	json_t *pollutants = json_object_get(json_object_get(schemas, "PollutantCode"), "enum");
+	json_t *names =
+	    json_object_get(json_object_get(schemas, "PollutantCode"), "x-enumDescriptions");
+	json_t *expected = json_object(); /* code -> Chinese name */
+	json_t *gb36600 = reference_csv("gb36600-2018.csv");
+	json_t *gb15618 = reference_csv("gb15618-2018.csv");
+	size_t i;
+	json_t *row;
+	json_array_foreach(gb36600, i, row)
+	    json_object_set(expected, json_string_value(json_object_get(row, "code")),
+	                    json_object_get(row, "name_zh"));
+	json_array_foreach(gb15618, i, row)
+	{
+		const char *code = json_string_value(json_object_get(row, "code"));
+		if (!json_object_get(expected, code))
+			json_object_set(expected, code, json_object_get(row, "name_zh"));
+	}
+	cr_assert_eq(json_array_size(pollutants), json_object_size(expected),
+	             "PollutantCode has %zu codes, the files %zu", json_array_size(pollutants),
+	             json_object_size(expected));
+	json_t *code;
+	json_array_foreach(pollutants, i, code)
+	{
+		json_t *zh = json_object_get(expected, json_string_value(code));
+		cr_assert_not_null(zh, "%s is not in the reference files", json_string_value(code));
+		const char *doc =
+		    json_string_value(json_object_get(names, json_string_value(code)));
+		cr_assert(doc && strstr(doc, json_string_value(zh)), "%s: %s lacks %s",
+		          json_string_value(code), doc, json_string_value(zh));
+	}
+	json_t *uses =
+	    json_array_get(json_object_get(json_object_get(schemas, "LandUseCode"), "anyOf"), 1);
+	json_t *codes = reference_csv("land-use-yongdi-yonghai.csv");
+	cr_assert_eq(json_array_size(json_object_get(uses, "enum")), json_array_size(codes));
+	json_array_foreach(codes, i, row)
+	{
+		const char *c = json_string_value(json_object_get(row, "code"));
+		const char *doc = json_string_value(
+		    json_object_get(json_object_get(uses, "x-enumDescriptions"), c));
+		cr_assert(doc && strstr(doc, json_string_value(json_object_get(row, "name_zh"))),
+		          "用地用海 %s: %s", c, doc);
+	}
+	json_decref(codes);
+	json_decref(expected);
+	json_decref(gb36600);
+	json_decref(gb15618);
+	resp_free(r);
+}

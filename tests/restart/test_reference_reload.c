@@ -162,6 +162,21 @@ Test(reference_reload, corrections_apply_to_stored_records_without_a_restart, .t
 			usleep(50 * 1000);
 	}
 	cr_assert_eq(status, 201, "the new code is accepted within two seconds");
+	bool listed = false; /* the document is rebuilt right after the reload */
+	for (int tries = 0; tries < 40 && !listed; tries++) {
+		r = send("GET", "/openapi.json", NULL);
+		json_t *served = json_object_get(
+		    json_object_get(
+		        json_object_get(json_object_get(r->json, "components"), "schemas"),
+		        "PollutantCode"),
+		    "enum");
+		json_array_foreach(served, i, c) listed |=
+		    !strcmp(json_string_value(c), "fluoranthene");
+		resp_free(r);
+		if (!listed)
+			usleep(50 * 1000);
+	}
+	cr_assert(listed, "the OpenAPI document served lists the new code");
 
 	/* A 用地用海 code reclassified: the plot's land class follows, with a new version. */
 	r = send("PUT", "/v1/plots/110105-2024-0002",
