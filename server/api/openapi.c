@@ -42,9 +42,10 @@ static json_t *pollutant_schema(const struct refdata *r)
 /* LandUseCode: the GB 50137 prefixes (a pattern) or the listed 用地用海 codes (an enum). */
 static json_t *land_use_schema(const struct refdata *r)
 {
-	struct strbuf prefixes, letters;
+	struct strbuf prefixes;
 	strbuf_init(&prefixes, 1024);
-	strbuf_init(&letters, 16);
+	char letters[32] = {0}; /* the major-class letters of the prefixes, sorted */
+	size_t n_letters = 0;
 	json_t *codes = json_array(), *names = json_object();
 	for (size_t i = 0; i < r->n_land_uses; i++) {
 		const struct ref_land_use *u = &r->land_uses[i];
@@ -55,24 +56,22 @@ static json_t *land_use_schema(const struct refdata *r)
 		         cls ? cls : "", u->sensitive ? ", sensitive (task 5)" : "");
 		if (u->prefix) {
 			strbuf_addf(&prefixes, "\n- `%s`: %s", u->code, text);
-			if (!memchr(letters.buf ? letters.buf : "", u->code[0], letters.len))
-				strbuf_add(&letters, u->code, 1);
+			size_t at = 0;
+			while (at < n_letters && letters[at] < u->code[0])
+				at++;
+			if ((at == n_letters || letters[at] != u->code[0]) &&
+			    n_letters < sizeof(letters)) {
+				memmove(letters + at + 1, letters + at, n_letters - at);
+				letters[at] = u->code[0];
+				n_letters++;
+			}
 		} else {
 			json_array_append_new(codes, json_string(u->code));
 			json_object_set_new(names, u->code, json_string(text));
 		}
 	}
-	/* Letters in order, for a stable pattern. */
-	for (size_t i = 0; i < letters.len; i++)
-		for (size_t j = i + 1; j < letters.len; j++)
-			if (letters.buf[j] < letters.buf[i]) {
-				char t = letters.buf[i];
-				letters.buf[i] = letters.buf[j];
-				letters.buf[j] = t;
-			}
 	char pattern[64];
-	snprintf(pattern, sizeof(pattern), "^[%.*s][0-9]{0,3}(-C)?$", (int)letters.len,
-	         letters.buf ? letters.buf : "");
+	snprintf(pattern, sizeof(pattern), "^[%.*s][0-9]{0,3}(-C)?$", (int)n_letters, letters);
 	struct strbuf desc;
 	strbuf_init(&desc, 2048);
 	strbuf_addf(
@@ -100,7 +99,6 @@ static json_t *land_use_schema(const struct refdata *r)
 	                      "examples", "R2", "A33", "0701", "080403");
 	strbuf_release(&desc);
 	strbuf_release(&prefixes);
-	strbuf_release(&letters);
 	return s;
 }
 
