@@ -82,6 +82,9 @@ extern const size_t datasets_count;
 const struct dataset *dataset_find(const char *name);
 bool dataset_exists(const char *name);
 const struct field *dataset_field(const struct dataset *ds, const char *name);
+/* The dataset's geometry field (`geometry` or `location`), or NULL when it has none. */
+const struct field *dataset_geometry(const struct dataset *ds);
+
 /* A field usable as a list filter, derived fields included; NULL when none. */
 const struct field *dataset_filter_field(const struct dataset *ds, const char *name);
 bool dataset_publisher(const struct dataset *ds, const char *agency);

@@ -26,12 +26,18 @@ struct page_shape {
 void page_respond(struct request *req, const PGresult *res, int rows,
                   const struct page_shape *shape, const char *next, const char *link);
 
+/* A record (JSON text) as a GeoJSON Feature: `id` the record id, `geometry` its geometry
+ * (or location), `properties` the rest; malloc'd, NULL when `item` is not a JSON object. */
+char *geojson_feature(const char *item);
+
 /* Where a keyset list comes from. */
 struct list_source {
 	const struct dataset *filters; /* a descriptor whose filter fields the list takes */
 	/* The statement: parameters `dataset`, after id, districts, updated_since, publishers,
 	 * field filters as JSON, limit + 1; columns: the item as JSON text and its id. */
 	const char *stmt;
+	/* The same with LIST_FILTERS_BBOX, for a list that takes bbox; else NULL. */
+	const char *stmt_bbox;
 	const char *dataset;
 	/* The only query parameters the list takes (NULL-terminated), or NULL for every
 	 * parameter of a list (limit, cursor, f, bom, the common and field filters). */
@@ -44,15 +50,21 @@ void list_serve(struct request *req, const struct list_source *src, const struct
 
 /* The filters every list statement of list_serve() takes, over `records r` ($3 to $7):
  * any-of districts, updated since, any-of publishers, the dataset's field filters as a
- * JSON object of any-of arrays, then the order and the limit. */
-#define LIST_FILTERS                                                                               \
+ * JSON object of any-of arrays, then the order and the limit. LIST_FILTERS_BBOX also keeps
+ * the records whose geometry meets the box $8 (float8[]: minlon, minlat, maxlon, maxlat),
+ * through the GiST index: the statement of list_source.stmt_bbox. */
+#define LIST_WHERE                                                                                 \
 	"AND ($3::jsonb IS NULL OR r.district = ANY (ARRAY (SELECT jsonb_array_elements_text("     \
 	"     $3::jsonb)))) "                                                                      \
 	"AND ($4::timestamptz IS NULL OR r.updated_at >= $4::timestamptz) "                        \
 	"AND ($5::jsonb IS NULL OR r.publisher = ANY (ARRAY (SELECT jsonb_array_elements_text("    \
 	"     $5::jsonb)))) "                                                                      \
 	"AND ($6::jsonb IS NULL OR NOT EXISTS (SELECT 1 FROM jsonb_each($6::jsonb) f (k, v) "      \
-	"     WHERE NOT coalesce(f.v ? (r.data ->> f.k), false))) "                                \
-	"ORDER BY r.id LIMIT $7"
+	"     WHERE NOT coalesce(f.v ? (r.data ->> f.k), false))) "
+#define LIST_FILTERS LIST_WHERE "ORDER BY r.id LIMIT $7"
+#define LIST_FILTERS_BBOX                                                                          \
+	LIST_WHERE "AND ST_Intersects(r.geom, ST_MakeEnvelope(($8::float8[])[1], "                 \
+	           "($8::float8[])[2], ($8::float8[])[3], ($8::float8[])[4], 4326)) "              \
+	           "ORDER BY r.id LIMIT $7"
 
 #endif

@@ -34,6 +34,9 @@ struct list_query {
 	const char *updated_since; /* points to since_buf or NULL */
 	char since_buf[40];
 	char *fields;
+	/* bbox=: the box as a float8[] literal, or NULL (only on lists with a geometry). */
+	const char *bbox;
+	char bbox_buf[128];
 	uint32_t filter_hash;
 	/* The filter and format arguments again, canonical, for the next page's link (the
 	 * cursor binds the filters only: a page may be asked again in another format). */

@@ -11,10 +11,11 @@
 #include "listquery.h"
 #include "strbuf.h"
 
-/* One item as a GeoJSON Feature: its geometry out of its properties. */
-static void add_feature(struct strbuf *body, const char *item)
+char *geojson_feature(const char *item)
 {
 	json_t *props = json_loads(item, 0, NULL);
+	if (!props)
+		return NULL;
 	const char *member = json_object_get(props, "geometry") ? "geometry" : "location";
 	json_t *geometry = json_incref(json_object_get(props, member));
 	json_object_del(props, member);
@@ -23,6 +24,12 @@ static void add_feature(struct strbuf *body, const char *item)
 	              "geometry", geometry ? geometry : json_null(), "properties", props);
 	char *text = json_dumps(feature, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(feature);
+	return text;
+}
+
+static void add_feature(struct strbuf *body, const char *item)
+{
+	char *text = geojson_feature(item);
 	if (text)
 		strbuf_adds(body, text);
 	free(text);
@@ -157,8 +164,14 @@ void list_serve(struct request *req, const struct list_source *src, const struct
 	char limit[16];
 	snprintf(limit, sizeof(limit), "%d", q.limit + 1);
 	const char *params[] = {src->dataset, q.after_id, q.district, q.updated_since,
-	                        q.publisher,  q.fields,   limit};
-	PGresult *res = db_exec(src->stmt, 7, params);
+	                        q.publisher,  q.fields,   limit,      q.bbox};
+	bool boxed = q.bbox != NULL;
+	if (boxed && !src->stmt_bbox) { /* a descriptor with a geometry but no bbox statement */
+		problem(req, 400, "bad-request", "Bad Request", "this list takes no bbox");
+		list_query_release(&q);
+		return;
+	}
+	PGresult *res = db_exec(boxed ? src->stmt_bbox : src->stmt, boxed ? 8 : 7, params);
 	if (!db_ok(req, res, PGRES_TUPLES_OK)) {
 		list_query_release(&q);
 		return;

@@ -6,27 +6,33 @@
 
 #define DOC "record_json(r.data, r.publisher, r.version, r.created_at, r.updated_at)"
 
-static const char sql_list[] =
-    "SELECT " DOC ", r.id FROM records r "
-    "WHERE r.dataset = $1 AND r.deleted_at IS NULL AND r.id > $2 " LIST_FILTERS;
+#define RECORDS                                                                                    \
+	"SELECT " DOC ", r.id FROM records r "                                                     \
+	"WHERE r.dataset = $1 AND r.deleted_at IS NULL AND r.id > $2 "
+static const char sql_list[] = RECORDS LIST_FILTERS;
+static const char sql_list_bbox[] = RECORDS LIST_FILTERS_BBOX;
 
 /* The 风险管控和修复名录: listed plots and those under control or in effect evaluation, with
  * the date of their last transition to listed (else their own listed_on: plot_listed_on()). */
-static const char sql_directory[] =
-    "SELECT json_build_object('id', r.id, 'name', r.data ->> 'name', 'district', r.district, "
-    " 'address', r.data ->> 'address', 'status', r.data ->> 'status', "
-    " 'listed_on', plot_listed_on(r.id, r.data ->> 'listed_on'), "
-    " 'pollutants', coalesce(r.data -> 'pollutants', '[]'), "
-    " 'responsible_party', r.data ->> 'responsible_party', 'area_m2', r.data -> 'area_m2', "
-    " 'planned_use', r.data ->> 'planned_use', 'land_class', r.data ->> 'land_class', "
-    " 'updated_at', rfc3339(r.updated_at))::text, r.id "
-    "FROM records r "
-    "WHERE r.dataset = $1 AND r.deleted_at IS NULL AND r.id > $2 "
-    "AND plot_in_directory(r.data ->> 'status') " LIST_FILTERS;
+#define DIRECTORY                                                                                  \
+	"SELECT json_build_object('id', r.id, 'name', r.data ->> 'name', 'district', r.district, " \
+	" 'address', r.data ->> 'address', 'status', r.data ->> 'status', "                        \
+	" 'listed_on', plot_listed_on(r.id, r.data ->> 'listed_on'), "                             \
+	" 'pollutants', coalesce(r.data -> 'pollutants', '[]'), "                                  \
+	" 'responsible_party', r.data ->> 'responsible_party', 'area_m2', r.data -> 'area_m2', "   \
+	" 'planned_use', r.data ->> 'planned_use', 'land_class', r.data ->> 'land_class', "        \
+	" 'updated_at', rfc3339(r.updated_at), 'geometry', r.data -> 'geometry')::text, r.id "     \
+	"FROM records r "                                                                          \
+	"WHERE r.dataset = $1 AND r.deleted_at IS NULL AND r.id > $2 "                             \
+	"AND plot_in_directory(r.data ->> 'status') "
+static const char sql_directory[] = DIRECTORY LIST_FILTERS;
+static const char sql_directory_bbox[] = DIRECTORY LIST_FILTERS_BBOX;
 
 static const struct db_stmt statements[] = {
     {"rec_list", sql_list},
+    {"rec_list_bbox", sql_list_bbox},
     {"rec_directory", sql_directory},
+    {"rec_directory_bbox", sql_directory_bbox},
 };
 
 void lists_register_statements(void)
@@ -37,8 +43,10 @@ void lists_register_statements(void)
 void handle_list(struct request *req)
 {
 	const struct dataset *ds = dataset_find(req->match.dataset);
-	const struct page_shape shape = {.member = "items", .ds = ds};
-	const struct list_source src = {.filters = ds, .stmt = "rec_list", .dataset = ds->name};
+	const struct page_shape shape = {
+	    .member = "items", .ds = ds, .geojson = dataset_geometry(ds) != NULL};
+	const struct list_source src = {
+	    .filters = ds, .stmt = "rec_list", .stmt_bbox = "rec_list_bbox", .dataset = ds->name};
 	list_serve(req, &src, &shape);
 }
 
@@ -46,6 +54,7 @@ static const char *const directory_states[] = {"listed", "under_control", "effec
                                                NULL};
 static const struct field directory_fields[] = {
     {.name = "status", .type = FT_ENUM, .values = directory_states, .filter = true},
+    {.name = "geometry", .type = FT_AREA},
 };
 static const char *const directory_columns[] = {
     "id",      "name",        "district",   "address",
@@ -62,9 +71,11 @@ static const struct dataset directory_filters = {
 
 void handle_directory(struct request *req)
 {
-	static const struct page_shape shape = {.member = "items",
-	                                        .csv_columns = directory_columns};
-	static const struct list_source src = {
-	    .filters = &directory_filters, .stmt = "rec_directory", .dataset = "plots"};
+	static const struct page_shape shape = {
+	    .member = "items", .csv_columns = directory_columns, .geojson = true};
+	static const struct list_source src = {.filters = &directory_filters,
+	                                       .stmt = "rec_directory",
+	                                       .stmt_bbox = "rec_directory_bbox",
+	                                       .dataset = "plots"};
 	list_serve(req, &src, &shape);
 }

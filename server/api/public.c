@@ -10,16 +10,19 @@
 #include "listpage.h"
 #include "ratelimit.h"
 
-static const char sql_public_directory[] =
-    "SELECT public_plot(r.id, r.district, r.data)::text, r.id FROM records r "
-    "WHERE r.dataset = $1 AND r.deleted_at IS NULL AND r.id > $2 "
-    "AND plot_in_directory(r.data ->> 'status') " LIST_FILTERS;
+#define PUBLIC_DIRECTORY                                                                           \
+	"SELECT public_plot(r.id, r.district, r.data)::text, r.id FROM records r "                 \
+	"WHERE r.dataset = $1 AND r.deleted_at IS NULL AND r.id > $2 "                             \
+	"AND plot_in_directory(r.data ->> 'status') "
+static const char sql_public_directory[] = PUBLIC_DIRECTORY LIST_FILTERS;
+static const char sql_public_directory_bbox[] = PUBLIC_DIRECTORY LIST_FILTERS_BBOX;
 
 static const char sql_public_changes[] =
     "SELECT public_directory_changes($1::date, $2::date)::text";
 
 static const struct db_stmt statements[] = {
     {"public_directory", sql_public_directory},
+    {"public_directory_bbox", sql_public_directory_bbox},
     {"public_changes", sql_public_changes},
 };
 
@@ -50,8 +53,10 @@ bool public_allowed(struct request *req)
 	return false;
 }
 
-/* The status filter the list parser needs to know of, and the columns of its CSV. */
-static const struct dataset public_filters = {.name = "public directory"};
+/* What the list parser needs to know of (a geometry: bbox), and the columns of its CSV. */
+static const struct field public_fields[] = {{.name = "geometry", .type = FT_AREA}};
+static const struct dataset public_filters = {
+    .name = "public directory", .fields = public_fields, .n_fields = 1};
 static const char *const public_columns[] = {
     "id",         "name",          "district", "district_zh", "address",   "area_m2",
     "pollutants", "pollutants_zh", "status",   "status_zh",   "listed_on", "geometry",
@@ -60,9 +65,10 @@ static const char *const public_columns[] = {
 
 void handle_public_directory(struct request *req)
 {
-	static const char *const only[] = {"limit", "cursor", "district", "f", "bom", NULL};
+	static const char *const only[] = {"limit", "cursor", "district", "bbox", "f", "bom", NULL};
 	static const struct list_source src = {.filters = &public_filters,
 	                                       .stmt = "public_directory",
+	                                       .stmt_bbox = "public_directory_bbox",
 	                                       .dataset = "plots",
 	                                       .only = only};
 	static const struct page_shape shape = {

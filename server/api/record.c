@@ -8,6 +8,7 @@
 #include "db.h"
 #include "internal.h"
 #include "jsonutil.h"
+#include "listpage.h"
 #include "strbuf.h"
 #include "write.h"
 
@@ -70,9 +71,30 @@ static PGresult *fetch(struct request *req, const struct dataset *ds)
 	return res;
 }
 
+/* f=json|geojson on one record, over what Accept asked; false after answering. */
+static bool record_format(struct request *req, const struct dataset *ds)
+{
+	const char *f = req_query(req, "f");
+	if (f && strcmp(f, "json") && strcmp(f, "geojson")) {
+		problem(req, 400, "bad-request", "Bad Request", "f takes json or geojson");
+		return false;
+	}
+	if (f)
+		req->want_geojson = f[0] == 'g';
+	if (req->want_geojson && !dataset_geometry(ds)) {
+		problem(req, 406, "not-acceptable", "Not Acceptable",
+		        "%s records have no geometry to serve as GeoJSON; ask for application/json",
+		        ds->name);
+		return false;
+	}
+	return true;
+}
+
 void handle_get(struct request *req)
 {
 	const struct dataset *ds = dataset_find(req->match.dataset);
+	if (!record_format(req, ds))
+		return;
 	PGresult *res = fetch(req, ds);
 	if (!res)
 		return;
@@ -83,6 +105,17 @@ void handle_get(struct request *req)
 	if (inm && etag_listed(inm, etag)) {
 		PQclear(res);
 		respond(req, 304, NULL, "", 0, hdr);
+		return;
+	}
+	if (req->want_geojson) {
+		char *feature = geojson_feature(PQgetvalue(res, 0, 0));
+		PQclear(res);
+		if (!feature) {
+			problem(req, 500, "internal", "Internal Server Error",
+			        "the record could not be written as GeoJSON");
+			return;
+		}
+		respond_owned(req, 200, "application/geo+json", feature, strlen(feature), hdr);
 		return;
 	}
 	respond_pgresult(req, 200, res, hdr);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "encoding.h"
+#include "geo.h"
 #include "listquery.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -182,10 +183,14 @@ static void unknown_parameter(const struct dataset *ds, const char *k, char *err
 	for (size_t j = 0; j < ds->n_derived; j++)
 		if (ds->derived[j].filter)
 			strbuf_addf(&names, ", %s", ds->derived[j].name);
-	snprintf(errbuf, size,
-	         "unknown query parameter %.*s; %s takes limit, cursor, f, bom, district, "
-	         "updated_since, publisher%s",
-	         utf8_cut(k, 40), k, ds->name, names.buf);
+	if (strcmp(k, "bbox") == 0)
+		snprintf(errbuf, size, "%s has no geometry to filter by bbox", ds->name);
+	else
+		snprintf(errbuf, size,
+		         "unknown query parameter %.*s; %s takes limit, cursor, f, bom, district, "
+		         "updated_since, publisher%s%s",
+		         utf8_cut(k, 40), k, ds->name, dataset_geometry(ds) ? ", bbox" : "",
+		         names.buf);
 	strbuf_release(&names);
 }
 
@@ -272,6 +277,12 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 			if (sp)
 				*sp = '+';
 			q->updated_since = q->since_buf;
+		} else if (strcmp(k, "bbox") == 0 && dataset_geometry(ds)) {
+			double box[4];
+			if (bbox_parse(v, box, errbuf, size) < 0)
+				goto fail;
+			bbox_sql_array(box, q->bbox_buf, sizeof(q->bbox_buf));
+			q->bbox = q->bbox_buf;
 		} else if (strcmp(k, "district") == 0 || strcmp(k, "publisher") == 0) {
 			static const struct field district_field = {.name = "district",
 			                                            .type = FT_DISTRICT};

@@ -465,3 +465,11 @@ bool field_is_server_owned(const struct dataset *ds, const char *name)
 			return true;
 	return false;
 }
+
+const struct field *dataset_geometry(const struct dataset *ds)
+{
+	for (size_t i = 0; ds && i < ds->n_fields; i++)
+		if (ds->fields[i].type == FT_AREA || ds->fields[i].type == FT_POINT)
+			return &ds->fields[i];
+	return NULL;
+}
