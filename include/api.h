@@ -94,6 +94,8 @@ void handle_public_asset(struct request *req);
 
 /* The limits and settings of the public pages, before threads start. */
 void public_configure(const struct config *cfg);
+/* The access log's format (--log-format); each request's line is written as it completes. */
+void access_log_configure(const struct config *cfg);
 /* Makes the public page with its settings (the map's tiles); returns -1 when it cannot. */
 int pages_configure(const struct config *cfg);
 

@@ -41,6 +41,10 @@ struct feed_config {
 int feed_start(const struct feed_config *cfg);
 /* Wakes every waiting long-poll and stops the thread. */
 void feed_stop(void);
+
+/* Appends the long-poll gauges (parked requests, the oldest one's age, feed lag) to /metrics. */
+struct strbuf;
+void feed_metrics(struct strbuf *sb);
 double feed_retention(void);
 
 /* Parks a waiter until the feed moves or `deadline` (monotonic seconds) passes:

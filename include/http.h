@@ -59,7 +59,12 @@ struct request {
 	/* The service's own per-request state, set by its hooks (NULL before them). */
 	void *app;
 	unsigned status;
+	double started_at; /* CLOCK_MONOTONIC seconds when the headers were read */
+	size_t bytes_out;  /* the response body's length */
 };
+
+/* Seconds on CLOCK_MONOTONIC, the clock of started_at. */
+double http_now(void);
 
 /* What the service plugs into the HTTP layer. Every hook may be NULL. */
 struct http_hooks {

@@ -50,6 +50,8 @@ static const struct option_def options[] = {
      "requests per second per client address to /public/, which needs no key (default 20)"},
     {"public-rate-burst", "PUBLIC_RATE_BURST", OPT_DOUBLE, OFF(public_rate_burst), 1, 1e6,
      "burst size per client address to /public/ (default 60)"},
+    {"log-format", "LOG_FORMAT", OPT_STR, OFF(log_format), 0, 0,
+     "the access log on stderr, a line per request: json (default), text, or none"},
     {"map-tiles", "MAP_TILES", OPT_STR, OFF(map_tiles), 0, 0,
      "tile URL template for the public map, e.g. https://tiles.example/{z}/{x}/{y}.png "
      "(default: none; the map draws the plots alone and needs no internet)"},
@@ -107,6 +109,7 @@ int config_parse(struct config *c, int argc, char **argv, const char *(*getenv_f
 	    .feed_retention_sec = 30 * 86400,
 	    .public_rate_per_sec = 20,
 	    .public_rate_burst = 60,
+	    .log_format = "json",
 	};
 	const size_t n_opts = sizeof(options) / sizeof(options[0]);
 	for (size_t i = 0; getenv_fn && i < n_opts; i++) {
@@ -143,6 +146,12 @@ int config_parse(struct config *c, int argc, char **argv, const char *(*getenv_f
 	}
 	if ((c->tls_cert == NULL) != (c->tls_key == NULL)) {
 		snprintf(errbuf, size, "--tls-cert and --tls-key go together");
+		return -1;
+	}
+	if (strcmp(c->log_format, "json") && strcmp(c->log_format, "text") &&
+	    strcmp(c->log_format, "none")) {
+		snprintf(errbuf, size, "--log-format \"%.40s\" is not json, text or none",
+		         c->log_format);
 		return -1;
 	}
 	if (c->map_tiles && !map_tiles_valid(c->map_tiles)) {

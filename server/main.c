@@ -90,6 +90,7 @@ static int serve(struct config *cfg)
 	    .rate_per_sec = cfg->rate_per_sec, .burst = cfg->rate_burst, .cache_ttl_sec = 1.0};
 	auth_configure(&ac);
 	public_configure(cfg);
+	access_log_configure(cfg);
 	refdata_on_reload(openapi_changed);
 	if (openapi_refresh() < 0) {
 		fprintf(stderr, "soilshare: cannot make the OpenAPI document\n");

@@ -74,6 +74,7 @@ void api_on_response(struct request *req, unsigned status, const char *content_t
 
 void api_on_complete(struct request *req)
 {
+	access_log(req);
 	db_request_done();
 	if (req->app)
 		idempotency_finish(req);

@@ -31,4 +31,7 @@ void api_on_response(struct request *req, unsigned status, const char *content_t
                      const char *body, size_t len, const char *extra);
 void api_on_complete(struct request *req);
 
+/* Writes the request's access-log line (accesslog.c). */
+void access_log(struct request *req);
+
 #endif

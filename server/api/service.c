@@ -7,6 +7,7 @@
 #include "datasets.h"
 #include "db.h"
 #include "embedded.h"
+#include "feed.h"
 #include "internal.h"
 #include "metrics.h"
 #include "strbuf.h"
@@ -24,10 +25,14 @@ static const char sql_agencies[] =
     "'name_zh', name_zh, 'name_en', name_en, 'role', role) ORDER BY code), '[]'))::text "
     "FROM agencies";
 
+/* Open findings per rule, zeros included, for /metrics. */
+static const char sql_open_findings[] =
+    "SELECT r.rule, count(f.id) FROM rules r "
+    "LEFT JOIN findings f ON f.rule = r.rule AND f.status = 'open' GROUP BY r.rule ORDER BY r.rule";
+
 static const struct db_stmt statements[] = {
-    {"schema_version", sql_schema_version},
-    {"catalogue", sql_catalogue},
-    {"districts_json", sql_districts},
+    {"schema_version", sql_schema_version}, {"metrics_open_findings", sql_open_findings},
+    {"catalogue", sql_catalogue},           {"districts_json", sql_districts},
     {"agencies_json", sql_agencies},
 };
 
@@ -69,8 +74,19 @@ void handle_readyz(struct request *req)
 void handle_metrics(struct request *req)
 {
 	struct strbuf sb;
-	strbuf_init(&sb, 1024);
+	strbuf_init(&sb, 16384);
 	metrics_write(&sb);
+	feed_metrics(&sb);
+	/* From the database; left out while it is away (the rest still answers). */
+	PGresult *res = db_exec("metrics_open_findings", 0, NULL);
+	if (res && PQresultStatus(res) == PGRES_TUPLES_OK) {
+		strbuf_adds(&sb, "# HELP soilshare_findings_open Open findings, by rule.\n"
+		                 "# TYPE soilshare_findings_open gauge\n");
+		for (int i = 0; i < PQntuples(res); i++)
+			strbuf_addf(&sb, "soilshare_findings_open{rule=\"%s\"} %s\n",
+			            PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
+	}
+	PQclear(res);
 	size_t len;
 	char *text = strbuf_detach(&sb, &len);
 	respond_owned(req, 200, "text/plain; version=0.0.4", text, len, NULL);

@@ -123,6 +123,13 @@ static PGconn *take_spare(void)
 }
 
 /* This thread's connection, connecting when needed; NULL while the database is away. */
+static double seconds_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static PGconn *get_conn(void)
 {
 	if (conn && PQstatus(conn) == CONNECTION_OK)
@@ -170,11 +177,15 @@ const char *db_sqlstate(const PGresult *res)
 PGresult *db_exec(const char *stmt, int n, const char *const *params)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
+		double t0 = seconds_now();
 		PGconn *c = get_conn();
+		double t1 = seconds_now();
+		metrics_db_wait(t1 - t0);
 		if (!c)
 			return NULL;
 		bool idle = PQtransactionStatus(c) == PQTRANS_IDLE;
 		PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
+		metrics_db_query(seconds_now() - t1);
 		if (PQstatus(c) == CONNECTION_OK) {
 			unavailable = false;
 			return res;

@@ -19,6 +19,7 @@
 #include "db.h"
 #include "encoding.h"
 #include "feed.h"
+#include "strbuf.h"
 #include "utf8.h"
 
 int feed_cursor_encode(int64_t pos, int64_t time, char *out, size_t size)
@@ -187,10 +188,14 @@ struct waiter {
 	void (*resume)(void *arg);
 	void *arg;
 	double deadline;
+	double since; /* when it parked */
 };
 
 static struct waiter waiters[MAX_WAITERS];
 static size_t n_waiters;
+/* When the listener last heard of a change, and when it last woke every waiter for one:
+ * a change heard and not yet passed on to parked long-polls is feed lag. */
+static double changed_at, woken_at;
 static pthread_mutex_t waiters_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_t thread;
 static volatile bool running;
@@ -216,6 +221,7 @@ bool feed_wait(double deadline, void (*suspend)(void *arg), void (*resume)(void 
 		waiters[n_waiters].resume = resume;
 		waiters[n_waiters].arg = arg;
 		waiters[n_waiters].deadline = deadline;
+		waiters[n_waiters].since = feed_now();
 		n_waiters++;
 		suspend(arg);
 	}
@@ -236,7 +242,33 @@ static void wake(bool all)
 			waiters[kept++] = waiters[i];
 	}
 	n_waiters = kept;
+	if (all)
+		woken_at = t;
 	pthread_mutex_unlock(&waiters_lock);
+}
+
+void feed_metrics(struct strbuf *sb)
+{
+	double t = feed_now();
+	pthread_mutex_lock(&waiters_lock);
+	size_t n = n_waiters;
+	double oldest = 0;
+	for (size_t i = 0; i < n_waiters; i++)
+		if (t - waiters[i].since > oldest)
+			oldest = t - waiters[i].since;
+	double lag = n && changed_at > woken_at ? t - changed_at : 0;
+	pthread_mutex_unlock(&waiters_lock);
+	strbuf_addf(sb,
+	            "# HELP soilshare_feed_long_polls Change-feed requests parked until a change "
+	            "(wait=N).\n# TYPE soilshare_feed_long_polls gauge\n"
+	            "soilshare_feed_long_polls %zu\n"
+	            "# HELP soilshare_feed_oldest_long_poll_seconds How long the oldest parked "
+	            "long-poll has waited.\n# TYPE soilshare_feed_oldest_long_poll_seconds gauge\n"
+	            "soilshare_feed_oldest_long_poll_seconds %.3f\n"
+	            "# HELP soilshare_feed_lag_seconds Time since the latest committed change that "
+	            "parked long-polls have not yet been woken for (0 when they have).\n"
+	            "# TYPE soilshare_feed_lag_seconds gauge\nsoilshare_feed_lag_seconds %.3f\n",
+	            n, oldest, lag);
 }
 
 static const char sql_sequence[] = "SELECT feed_sequence()";
@@ -307,6 +339,11 @@ static void *feed_main(void *arg)
 			else
 				moved = true;
 			PQfreemem(note);
+		}
+		if (moved) {
+			pthread_mutex_lock(&waiters_lock);
+			changed_at = feed_now();
+			pthread_mutex_unlock(&waiters_lock);
 		}
 		wake(moved);
 		double t = feed_now();

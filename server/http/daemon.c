@@ -88,10 +88,18 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 }
 
 /* Reads the request line and headers into `req` on the first access-handler call. */
+double http_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void request_start(struct request *req, struct MHD_Connection *conn, const char *url,
                           const char *method, const char *version)
 {
 	req->started = true;
+	req->started_at = http_now();
 	req->conn = conn;
 	req->method = http_method_parse(method);
 	req->path = arena_strdup(&req->arena, url);
@@ -353,6 +361,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			http_hooks_in_use->on_complete(req);
 		if (req->status >= 100 && req->status < 600)
 			atomic_fetch_add(&g_metrics.requests[req->status / 100], 1);
+		metrics_request(req->match.route, req->status, http_now() - req->started_at);
 		atomic_fetch_sub(&g_metrics.in_flight, 1);
 	}
 	free(req->body);
@@ -458,6 +467,7 @@ struct MHD_Daemon *http_start(const struct config *cfg, const struct http_hooks 
                               size_t size)
 {
 	http_hooks_in_use = h;
+	metrics_routes(h->routes, h->n_routes);
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
 	                 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET;
 	static char *cert, *key;

@@ -11,6 +11,7 @@
 static void notify(struct request *req, unsigned status, const char *content_type, const char *body,
                    size_t len, const char *extra)
 {
+	req->bytes_out = len;
 	if (http_hooks_in_use && http_hooks_in_use->on_response)
 		http_hooks_in_use->on_response(req, status, content_type, body, len, extra);
 }

@@ -24,14 +24,65 @@ Test(service, readyz_reports_schema_version)
 	resp_free(r);
 }
 
-Test(service, metrics_are_prometheus_text)
+/* The value of the series `name{labels}` (exact text up to the value) in a scrape, or -1. */
+static double series(const char *body, const char *line_start)
+{
+	size_t n = strlen(line_start);
+	for (const char *p = body; (p = strstr(p, line_start)) != NULL; p += n)
+		if ((p == body || p[-1] == '\n') && p[n] == ' ')
+			return strtod(p + n + 1, NULL);
+	return -1;
+}
+
+static char *scrape(void)
 {
 	struct resp *r = call("GET", "/metrics", NULL, NULL, NULL);
 	cr_assert_eq(r->status, 200);
 	cr_assert(strstr(resp_header(r, "Content-Type"), "text/plain"));
-	cr_assert(strstr(r->body, "# TYPE soilshare_http_requests_total counter"));
-	cr_assert(strstr(r->body, "soilshare_http_requests_total{class=\"2xx\"}"));
+	char *body = strdup(r->body);
 	resp_free(r);
+	return body;
+}
+
+/* Known requests move their route's counter and latency histogram (other tests run at the
+ * same time, so the counts grow by at least as much). */
+Test(service, metrics_count_requests_by_route_and_status)
+{
+	char *before = scrape();
+	cr_assert(strstr(before, "# TYPE soilshare_http_requests_total counter"));
+	cr_assert(strstr(before, "# TYPE soilshare_http_request_duration_seconds histogram"));
+	cr_assert(strstr(before, "# TYPE soilshare_db_query_duration_seconds histogram"));
+	cr_assert(strstr(before, "# TYPE soilshare_db_connection_wait_seconds histogram"));
+	cr_assert(strstr(before, "soilshare_feed_lag_seconds "));
+	cr_assert(
+	    strstr(before, "soilshare_findings_open{rule=\"sensitive-use-before-clearance\"} "));
+	static const char ok[] =
+	    "soilshare_http_requests_total{method=\"GET\",route=\"/v1/districts\",status=\"200\"}";
+	static const char refused[] =
+	    "soilshare_http_requests_total{method=\"GET\",route=\"/v1/districts\",status=\"401\"}";
+	static const char bucket[] =
+	    "soilshare_http_request_duration_seconds_bucket{method=\"GET\","
+	    "route=\"/v1/districts\",le=\"10\"}";
+	static const char count[] = "soilshare_http_request_duration_seconds_count{method=\"GET\","
+	                            "route=\"/v1/districts\"}";
+	double ok0 = series(before, ok), refused0 = series(before, refused);
+	double bucket0 = series(before, bucket), count0 = series(before, count);
+	for (int i = 0; i < 3; i++) {
+		struct resp *r = call("GET", "/v1/districts", key_of("water"), NULL, NULL);
+		cr_assert_eq(r->status, 200);
+		resp_free(r);
+	}
+	struct resp *r = call("GET", "/v1/districts", NULL, NULL, NULL);
+	cr_assert_eq(r->status, 401);
+	resp_free(r);
+	char *after = scrape();
+	cr_assert_geq(series(after, ok), (ok0 < 0 ? 0 : ok0) + 3, "200s counted:\n%s", after);
+	cr_assert_geq(series(after, refused), (refused0 < 0 ? 0 : refused0) + 1, "401 counted");
+	cr_assert_geq(series(after, bucket), (bucket0 < 0 ? 0 : bucket0) + 4,
+	              "the le=10 bucket moved");
+	cr_assert_geq(series(after, count), (count0 < 0 ? 0 : count0) + 4);
+	free(before);
+	free(after);
 }
 
 Test(service, openapi_json_is_the_repository_document)
