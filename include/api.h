@@ -24,6 +24,7 @@ struct call {
 	/* A long-poll of the change feed: its query and when it gives up waiting. */
 	struct feed_query *feed;
 	double wait_deadline;
+	double parked_at; /* when a long-poll first parked (feed_now()), or 0 */
 };
 
 static inline struct call *call_of(struct request *req)

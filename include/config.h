@@ -7,6 +7,7 @@
 
 struct config {
 	const char *database_url;
+	const char *database_read_url; /* a hot standby for reads, or NULL */
 	const char *bind;
 	int port;
 	int threads;

@@ -14,6 +14,14 @@ struct db_stmt {
 
 /* Called once before worker threads start. */
 void db_configure(const char *conninfo, int statement_timeout_ms);
+/* A hot standby for reads (NULL: none); before worker threads start. */
+void db_configure_standby(const char *conninfo);
+bool db_standby_configured(void);
+/* Whether this thread's next statements may read from the standby: set for a read-only
+ * request, cleared when it completes. Statements inside a transaction, and every statement
+ * while the standby cannot be reached, go to the primary. */
+void db_prefer_standby(bool prefer);
+
 /* Adds statements to prepare on every new connection; before threads start. */
 void db_register(const struct db_stmt *stmts, size_t n);
 /* Opens up to `n` connections with every statement prepared, for worker threads to take on
@@ -43,6 +51,8 @@ bool db_unavailable(void);
 
 /* A plain connection for commands (migrate, keys): NULL with a message on failure. */
 PGconn *db_connect(const char *conninfo, char *errbuf, size_t size);
+/* The same with an application_name of its own (pg_stat_activity shows it). */
+PGconn *db_connect_as(const char *conninfo, const char *application, char *errbuf, size_t size);
 
 /* Applies the embedded migrations not yet recorded, each in its own transaction
  * under an advisory lock. Returns the schema version or -1 with a message. */

@@ -42,6 +42,9 @@ int feed_start(const struct feed_config *cfg);
 /* Wakes every waiting long-poll and stops the thread. */
 void feed_stop(void);
 
+/* When the listener last heard of a committed change (feed_now() seconds; 0: never). */
+double feed_changed_at(void);
+
 /* Appends the long-poll gauges (parked requests, the oldest one's age, feed lag) to /metrics. */
 struct strbuf;
 void feed_metrics(struct strbuf *sb);

@@ -77,6 +77,30 @@ pg_start() {
   export DATABASE_URL PG_DIR PG_PORT
 }
 
+# pg_standby_start: a streaming replica of the pg_start cluster (pg_basebackup -R), a hot standby
+# on a port and socket folder of its own; sets SB_DIR, SB_PORT, STANDBY_URL.
+pg_standby_start() {
+  SB_DIR=$(mktemp -d /tmp/soilshare-standby.XXXXXX)
+  SB_PORT=$(free_port)
+  [ "$(id -u)" -eq 0 ] && chown postgres: "$SB_DIR"
+  chmod 700 "$SB_DIR"
+  as_postgres "$PGBIN/pg_basebackup" -h "$PG_DIR" -p "$PG_PORT" -U postgres -D "$SB_DIR/data" \
+    -R -X stream -c fast >"$SB_DIR/basebackup.log" 2>&1 ||
+    { cat "$SB_DIR/basebackup.log" >&2; return 1; }
+  as_postgres "$PGBIN/pg_ctl" -D "$SB_DIR/data" -l "$SB_DIR/server.log" -w -t 60 \
+    -o "-p $SB_PORT -k $SB_DIR -c listen_addresses='' -c hot_standby=on -c max_connections=200" start >/dev/null ||
+    { tail -20 "$SB_DIR/server.log" >&2; return 1; }
+  STANDBY_URL="postgresql:///soilshare?host=$SB_DIR&port=$SB_PORT&user=postgres"
+  export STANDBY_URL
+}
+
+pg_standby_stop() {
+  [ -n "${SB_DIR:-}" ] || return 0
+  as_postgres "$PGBIN/pg_ctl" -D "$SB_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+  rm -rf "$SB_DIR"
+  SB_DIR=
+}
+
 pg_ctl_start() {
   as_postgres "$PGBIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
     -o "-p $PG_PORT -k $PG_DIR -c listen_addresses='' -c max_connections=200 -c fsync=${PG_FSYNC:-on}" \

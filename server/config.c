@@ -24,6 +24,9 @@ struct option_def {
 static const struct option_def options[] = {
     {"database-url", "DATABASE_URL", OPT_STR, OFF(database_url), 0, 0,
      "PostgreSQL connection string (required for serve)"},
+    {"database-read-url", "DATABASE_READ_URL", OPT_STR, OFF(database_read_url), 0, 0,
+     "a hot standby of the database for reads: GET requests, lists and the change feed "
+     "(default: none, everything on DATABASE_URL)"},
     {"bind", "BIND", OPT_STR, OFF(bind), 0, 0, "address to listen on (default 0.0.0.0)"},
     {"port", "PORT", OPT_INT, OFF(port), 1, 65535, "TCP port (default 8080)"},
     {"threads", "THREADS", OPT_INT, OFF(threads), 1, 256,

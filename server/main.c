@@ -84,6 +84,7 @@ static int serve(struct config *cfg)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	db_configure(cfg->database_url, cfg->statement_timeout_ms);
+	db_configure_standby(cfg->database_read_url);
 	auth_register_statements();
 	api_register_statements();
 	struct auth_config ac = {

@@ -77,7 +77,11 @@ void handle_history(struct request *req)
 /* Orders what has finished, so that positions reflect every committed change. */
 static bool sequence(struct request *req)
 {
+	/* Positions are given on the primary; a standby reads them as they replicate, in the
+	 * order they were given (one transaction per run, runs in turn). */
+	db_prefer_standby(false);
 	PGresult *res = db_exec("feed_sequence", 0, NULL);
+	db_prefer_standby(true);
 	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		problem_db(req, res);
 		return false;
@@ -141,6 +145,7 @@ static void resume(void *arg)
 /* Reads the feed for the parsed query; waits (suspending the connection) when asked. */
 static void read_feed(struct request *req)
 {
+	db_prefer_standby(true); /* also when resumed, on whichever thread */
 	struct call *c = call_of(req);
 	struct feed_query *q = c->feed;
 	char after[24], limit[16];
@@ -167,7 +172,16 @@ static void read_feed(struct request *req)
 	int rows = PQntuples(res);
 	if (rows == 0 && q->wait > 0 && feed_now() < c->wait_deadline) {
 		PQclear(res);
-		if (feed_wait(c->wait_deadline, suspend, resume, req))
+		/* A change heard since this long-poll began that the standby may not have
+		 * replayed yet: look again soon (for two seconds after it), not only at the
+		 * next change. */
+		double now = feed_now(), until = c->wait_deadline, heard = feed_changed_at();
+		if (c->parked_at == 0)
+			c->parked_at = now;
+		if (db_standby_configured() && heard > c->parked_at && now - heard < 2.0 &&
+		    now + 0.1 < until)
+			until = now + 0.1;
+		if (feed_wait(until, suspend, resume, req))
 			return;
 		res = db_exec("feed_read", 3, params);
 		if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {

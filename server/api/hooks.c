@@ -21,6 +21,7 @@ static struct call *call_new(struct request *req)
 
 bool api_authenticate(struct request *req)
 {
+	db_prefer_standby(false); /* keys are checked on the primary */
 	struct call *c = call_new(req);
 	const char *authz = req_header(req, "Authorization");
 	switch (auth_verify(authz, &c->who)) {
@@ -59,9 +60,24 @@ void answer_rate_limited(struct request *req, double wait, const char *why, cons
 	           "%s; retry after %d second(s)%s", why, (int)wait + 1, advice);
 }
 
+/* Reads may go to the standby (DATABASE_READ_URL); writes, and replays of them, never. A
+ * read that must see the latest writes stays on the primary: a conditional GET (If-Match,
+ * If-None-Match: it compares with the current version) or one sent with Cache-Control:
+ * no-cache. */
+static bool may_read_standby(struct request *req)
+{
+	if (req->method != HTTP_GET && req->method != HTTP_HEAD)
+		return false;
+	if (req_header(req, "If-Match") || req_header(req, "If-None-Match"))
+		return false;
+	const char *cc = req_header(req, "Cache-Control");
+	return !(cc && strstr(cc, "no-cache"));
+}
+
 bool api_before(struct request *req)
 {
 	call_new(req);
+	db_prefer_standby(may_read_standby(req));
 	return idempotency_begin(req); /* answered: a replay, a conflict or a bad key */
 }
 
@@ -76,6 +92,7 @@ void api_on_complete(struct request *req)
 {
 	access_log(req);
 	db_request_done();
+	db_prefer_standby(false);
 	if (req->app)
 		idempotency_finish(req);
 }

@@ -23,6 +23,13 @@ static _Thread_local PGconn *conn;
 static _Thread_local long long last_failure_ms;
 static _Thread_local bool unavailable;
 
+/* The standby: its own connection per thread, used while `prefer_standby` is set. */
+static char standby_buf[4096];
+static bool have_standby;
+static _Thread_local PGconn *standby;
+static _Thread_local long long standby_failure_ms;
+static _Thread_local bool prefer_standby;
+
 static long long now_ms(void)
 {
 	struct timespec ts;
@@ -36,6 +43,23 @@ void db_configure(const char *conninfo, int statement_timeout_ms)
 	stmt_timeout_ms = statement_timeout_ms;
 }
 
+void db_configure_standby(const char *conninfo)
+{
+	have_standby = conninfo && *conninfo;
+	if (have_standby)
+		snprintf(standby_buf, sizeof(standby_buf), "%s", conninfo);
+}
+
+bool db_standby_configured(void)
+{
+	return have_standby;
+}
+
+void db_prefer_standby(bool prefer)
+{
+	prefer_standby = prefer;
+}
+
 void db_register(const struct db_stmt *stmts, size_t n)
 {
 	if (n_sets == MAX_STATEMENT_SETS)
@@ -47,8 +71,13 @@ void db_register(const struct db_stmt *stmts, size_t n)
 
 PGconn *db_connect(const char *conninfo, char *errbuf, size_t size)
 {
+	return db_connect_as(conninfo, "soilshare", errbuf, size);
+}
+
+PGconn *db_connect_as(const char *conninfo, const char *application, char *errbuf, size_t size)
+{
 	const char *keys[] = {"dbname", "connect_timeout", "application_name", "options", NULL};
-	const char *vals[] = {conninfo, "3", "soilshare", "-c client_min_messages=warning", NULL};
+	const char *vals[] = {conninfo, "3", application, "-c client_min_messages=warning", NULL};
 	PGconn *c = PQconnectdbParams(keys, vals, 1);
 	if (PQstatus(c) != CONNECTION_OK) {
 		snprintf(errbuf, size, "%s", PQerrorMessage(c));
@@ -174,8 +203,64 @@ const char *db_sqlstate(const PGresult *res)
 	return s ? s : "";
 }
 
+/* This thread's standby connection, or NULL (none configured, or it cannot be reached:
+ * then reads go to the primary, and the standby is tried again after a pause). */
+static PGconn *get_standby(void)
+{
+	if (standby && PQstatus(standby) == CONNECTION_OK)
+		return standby;
+	if (standby) {
+		PQfinish(standby);
+		standby = NULL;
+	}
+	long long t = now_ms();
+	if (standby_failure_ms && t - standby_failure_ms < 1000)
+		return NULL;
+	char err[512];
+	PGconn *c = db_connect_as(standby_buf, "soilshare-read", err, sizeof(err));
+	if (c && !prepare_all(c)) {
+		PQfinish(c);
+		c = NULL;
+	}
+	if (!c) {
+		fprintf(stderr,
+		        "soilshare: the standby cannot be reached, reading from the primary: %s\n",
+		        err);
+		standby_failure_ms = t;
+		return NULL;
+	}
+	standby_failure_ms = 0;
+	standby = c;
+	return standby;
+}
+
+/* A read on the standby when this request may use it; NULL to go to the primary. */
+static PGresult *standby_exec(const char *stmt, int n, const char *const *params)
+{
+	if (!prefer_standby || !have_standby || db_in_transaction())
+		return NULL;
+	double t0 = seconds_now();
+	PGconn *c = get_standby();
+	double t1 = seconds_now();
+	metrics_db_wait(t1 - t0);
+	if (!c)
+		return NULL;
+	PGresult *res = PQexecPrepared(c, stmt, n, params, NULL, NULL, 0);
+	metrics_db_query(seconds_now() - t1);
+	if (PQstatus(c) == CONNECTION_OK)
+		return res;
+	PQclear(res);
+	PQfinish(standby);
+	standby = NULL;
+	standby_failure_ms = now_ms();
+	return NULL;
+}
+
 PGresult *db_exec(const char *stmt, int n, const char *const *params)
 {
+	PGresult *read = standby_exec(stmt, n, params);
+	if (read)
+		return read;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		double t0 = seconds_now();
 		PGconn *c = get_conn();

@@ -247,6 +247,14 @@ static void wake(bool all)
 	pthread_mutex_unlock(&waiters_lock);
 }
 
+double feed_changed_at(void)
+{
+	pthread_mutex_lock(&waiters_lock);
+	double t = changed_at;
+	pthread_mutex_unlock(&waiters_lock);
+	return t;
+}
+
 void feed_metrics(struct strbuf *sb)
 {
 	double t = feed_now();
