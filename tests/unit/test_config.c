@@ -232,3 +232,20 @@ Test(config, map_tiles_must_be_a_template)
 	cr_assert_eq(parse_args(&c, NULL, ARGV("--port", "8080"), err, sizeof(err)), 0, "%s", err);
 	cr_assert_null(c.map_tiles, "no tiles by default");
 }
+
+Test(config, log_format_and_read_url)
+{
+	struct config c;
+	char err[256];
+	cr_assert_eq(parse_args(&c, NULL, ARGV("--port", "8080"), err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(c.log_format, "json", "JSON access log by default");
+	cr_assert_null(c.database_read_url, "no standby by default");
+	static const char *const env[] = {"LOG_FORMAT=text",
+	                                  "DATABASE_READ_URL=postgresql://standby/soilshare", NULL};
+	cr_assert_eq(parse_args(&c, env, ARGV("--port", "8080"), err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(c.log_format, "text");
+	cr_assert_str_eq(c.database_read_url, "postgresql://standby/soilshare");
+	cr_assert_eq(parse_args(&c, NULL, ARGV("--log-format", "none"), err, sizeof(err)), 0);
+	cr_assert_str_eq(c.log_format, "none");
+	expect_bad(NULL, ARGV("--log-format", "xml"), "--log-format");
+}
