@@ -49,8 +49,8 @@ static const struct dataset findings_filters = {
     .n_fields = sizeof(finding_filters) / sizeof(finding_filters[0]),
 };
 static const char *const finding_columns[] = {
-    "id",      "rule",    "severity", "status",    "message_zh",  "message_en", "district",
-    "plot_id", "records", "agencies", "opened_at", "resolved_at", NULL,
+    "id",      "rule", "severity", "status",   "message_zh", "message_en",  "district",
+    "plot_id", "link", "records",  "agencies", "opened_at",  "resolved_at", NULL,
 };
 
 void handle_findings(struct request *req)

@@ -95,6 +95,7 @@ static const struct field planning_permit_fields[] = {
     {.name = "district", .type = FT_DISTRICT, .required = true, .filter = true},
     {.name = "land_use", .type = FT_LAND_USE, .required = true, .filter = true},
     {.name = "issued_on", .type = FT_DATE, .required = true},
+    {.name = "geometry", .type = FT_AREA},
 };
 
 static const struct field land_supply_fields[] = {
@@ -118,6 +119,7 @@ static const struct field land_supply_fields[] = {
      .values = supply_modes,
      .filter = true},
     {.name = "quarter", .type = FT_INTEGER, .min = 1, .max = 4, .filter = true},
+    {.name = "geometry", .type = FT_AREA},
 };
 
 /* A transfer may name a plot that has no record yet: that is what the rules flag. */
@@ -144,6 +146,7 @@ static const struct field construction_permit_fields[] = {
     {.name = "issued_on", .type = FT_DATE, .required = true},
     {.name = "start_on", .type = FT_DATE},
     {.name = "is_remediation_project", .type = FT_BOOLEAN, .filter = true},
+    {.name = "geometry", .type = FT_AREA},
 };
 
 static const struct field closed_enterprise_fields[] = {

@@ -166,7 +166,7 @@ Test(list, hundreds_of_parameters_get_a_400)
 	assert_problem(r, 400, "/problems/bad-request");
 	resp_free(r);
 	/* The same many parameters on another route, and without a key, are answered too. */
-	static char feed[8192];
+	static char feed[8192 + 16];
 	snprintf(feed, sizeof(feed), "/v1/changes?%s", many + strlen("/v1/plots?"));
 	r = call("GET", feed, key_of("water"), NULL, NULL);
 	assert_problem(r, 400, "/problems/bad-request");

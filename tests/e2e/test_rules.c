@@ -297,6 +297,14 @@ static char *expect_open(const char *rule, const char *dataset, const char *id, 
 		          "plot_id is %s: %s", plot_id, dump);
 	else
 		cr_assert(json_is_null(p), "plot_id is present and null: %s", dump);
+	/* The records of these tests have no geometry: a plot is linked by plot_id or not at
+	 * all (spatial links are tests/e2e/test_spatial_links.c's). */
+	json_t *link = json_object_get(f, "link");
+	if (plot_id)
+		cr_assert(json_is_string(link) && strcmp(json_string_value(link), "plot_id") == 0,
+		          "link is plot_id: %s", dump);
+	else
+		cr_assert(link && json_is_null(link), "link is present and null: %s", dump);
 	cr_assert(cites(f, dataset, id), "records name the triggering record: %s", dump);
 	if (plot_id && strcmp(rule, "closed-enterprise-unscreened") != 0 &&
 	    strncmp(rule, "sample-", 7) != 0)
@@ -1295,7 +1303,7 @@ Test(rules, findings_pages_and_csv, .timeout = 120)
 	const char *ct = resp_header(r, "Content-Type");
 	cr_assert(ct && strncmp(ct, "text/csv", 8) == 0, "%s", ct ? ct : "(none)");
 	const char header[] = "id,rule,severity,status,message_zh,message_en,district,plot_id,"
-	                      "records,agencies,opened_at,resolved_at";
+	                      "link,records,agencies,opened_at,resolved_at";
 	cr_assert(strncmp(r->body, header, strlen(header)) == 0 &&
 	              (r->body[strlen(header)] == '\r' || r->body[strlen(header)] == '\n'),
 	          "header row: %.200s", r->body);
