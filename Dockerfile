@@ -18,6 +18,7 @@ COPY web/package.json web/package-lock.json web/
 RUN cd web && npm ci --no-audit --no-fund
 # Only what the build reads; sql/, the OpenAPI file and the pages are embedded.
 COPY web/index.html web/page.js web/page.css web/
+COPY web/dashboard/ web/dashboard/
 COPY web/docs/ web/docs/
 COPY CMakeLists.txt ./
 COPY cmake/ cmake/

@@ -25,7 +25,7 @@ endforeach()
 file(APPEND ${OUT} "const struct embedded_migration embedded_migrations[] = {\n${entries}};\n")
 file(APPEND ${OUT} "const size_t embedded_migrations_count = ${i};\n")
 
-# The pages for people (PAGES: "public,docs"), each an HTML file (HTML_<page>) and
+# The pages for people (PAGES: "public,dashboard,docs"), each an HTML file (HTML_<page>) and
 # the files it loads (ASSETS_<page>), served by file name; a file two pages load is embedded
 # once. A page's version, a hash of its files, goes into its links to them (@ASSETS_VERSION@),
 # so that browsers may keep them for long.

@@ -22,7 +22,7 @@ struct config {
 	double feed_retention_sec;
 	double public_rate_per_sec; /* per client address, on the pages and data without a key */
 	double public_rate_burst;
-	const char *map_tiles; /* tile URL template for the public map, or NULL: none */
+	const char *map_tiles; /* tile URL template for the maps, or NULL: none */
 };
 
 /* Fills `c` from defaults, then `getenv_fn` (may be NULL), then flags in argv

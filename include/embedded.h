@@ -19,7 +19,7 @@ struct embedded_asset {
 
 /* A page for people: its HTML, whose links to its files carry their version, and the files. */
 struct embedded_page {
-	const char *name; /* "public" (web/index.html), "docs" */
+	const char *name; /* "public" (web/index.html), "dashboard", "docs" */
 	const char *html; /* NUL-terminated after `html_len` */
 	size_t html_len;
 	const struct embedded_asset *assets;

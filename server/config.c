@@ -51,8 +51,9 @@ static const struct option_def options[] = {
     {"public-rate-burst", "PUBLIC_RATE_BURST", OPT_DOUBLE, OFF(public_rate_burst), 1, 1e6,
      "burst size per client address to /public/ (default 60)"},
     {"map-tiles", "MAP_TILES", OPT_STR, OFF(map_tiles), 0, 0,
-     "tile URL template for the public map, e.g. https://tiles.example/{z}/{x}/{y}.png "
-     "(default: none; the map draws the plots alone and needs no internet)"},
+     "tile URL template for the maps of /public/ and /dashboard/, e.g. "
+     "https://tiles.example/{z}/{x}/{y}.png "
+     "(default: none; the maps draw the plots alone and need no internet)"},
 };
 
 /* A tile URL template the public map can use: absolute http(s) or a path of this server's

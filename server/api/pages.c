@@ -1,7 +1,8 @@
 /* The pages for people (SPEC §7, §10), compiled into the binary with the files they load, so
  * that they work without internet access: the public 名录 page (/public/, limited per client
- * address like its data) and the API reference (/docs, Redoc over /openapi.json). Neither
- * needs a key. */
+ * address like its data), the operators' dashboard (/dashboard/, which asks for a key in the
+ * page and reads /v1 with it) and the API reference (/docs, Redoc over /openapi.json). None
+ * needs a key to load. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,8 @@ struct page {
 
 static struct page public_page = {
     .name = "public", .what = "the public page", .folder = "/public/assets/"};
+static struct page dashboard_page = {
+    .name = "dashboard", .what = "the dashboard", .folder = "/dashboard/assets/"};
 static struct page docs_page = {
     .name = "docs", .what = "the API reference", .folder = "/docs/assets/"};
 
@@ -35,10 +38,11 @@ static struct page docs_page = {
 static const char asset_headers[] = "Cache-Control: public, max-age=31536000, immutable\n"
                                     "X-Content-Type-Options: nosniff";
 
-/* The map loads everything from this server, but the tiles of a configured http(s) template. */
+/* The maps load everything from this server, but the tiles of a configured http(s) template
+ * (the first %s). The dashboard, which holds a key, may not be framed by another site. */
 #define MAP_POLICY                                                                                 \
 	"Content-Security-Policy: default-src 'self'; img-src 'self'%s; object-src 'none'; "       \
-	"base-uri 'none'; form-action 'self'"
+	"base-uri 'none'; form-action 'self'%s"
 /* Redoc styles itself with style elements it writes (styled-components), draws its icons as
  * data: images and searches in a worker it makes from a blob; nothing comes from elsewhere. */
 static const char docs_policy[] =
@@ -84,17 +88,22 @@ int pages_configure(const struct config *cfg)
 	if (!text)
 		return -1;
 	int rc = 0;
-	if (page_make(&public_page, text) < 0 || page_make(&docs_page, text) < 0)
+	if (page_make(&public_page, text) < 0 || page_make(&dashboard_page, text) < 0 ||
+	    page_make(&docs_page, text) < 0)
 		rc = -1;
 	free(text);
 
 	const char *tiles = !cfg->map_tiles || cfg->map_tiles[0] == '/' ? ""
 	                    : strncmp(cfg->map_tiles, "https:", 6) == 0 ? " https:"
 	                                                                : " http:";
-	char public_policy[384];
-	int n = snprintf(public_policy, sizeof(public_policy), MAP_POLICY, tiles);
-	if (n < 0 || (size_t)n >= sizeof(public_policy) ||
+	char public_policy[384], dashboard_policy[384];
+	int n = snprintf(public_policy, sizeof(public_policy), MAP_POLICY, tiles, "");
+	int m = snprintf(dashboard_policy, sizeof(dashboard_policy), MAP_POLICY, tiles,
+	                 "; frame-ancestors 'none'");
+	if (n < 0 || (size_t)n >= sizeof(public_policy) || m < 0 ||
+	    (size_t)m >= sizeof(dashboard_policy) ||
 	    page_headers(&public_page, public_policy) < 0 ||
+	    page_headers(&dashboard_page, dashboard_policy) < 0 ||
 	    page_headers(&docs_page, docs_policy) < 0)
 		rc = -1;
 	return rc;
@@ -112,7 +121,7 @@ static void page_serve(struct request *req, const struct page *pg)
 	                 pg->headers);
 }
 
-/* /public names a folder: the page's relative links need the slash. The query goes
+/* /public and /dashboard name folders: a page's relative links need the slash. The query goes
  * along (e.g. ?district=110105, which the page reads). */
 static void folder_redirect(struct request *req, const char *folder)
 {
@@ -190,6 +199,21 @@ void handle_public_asset(struct request *req)
 {
 	if (public_allowed(req))
 		asset_serve(req, &public_page);
+}
+
+void handle_dashboard_page(struct request *req)
+{
+	page_serve(req, &dashboard_page);
+}
+
+void handle_dashboard_redirect(struct request *req)
+{
+	folder_redirect(req, "dashboard");
+}
+
+void handle_dashboard_asset(struct request *req)
+{
+	asset_serve(req, &dashboard_page);
 }
 
 void handle_docs_page(struct request *req)

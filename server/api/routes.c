@@ -13,9 +13,15 @@ const struct route routes[] = {
     {.method = HTTP_GET, .pattern = "/readyz", .handler = handle_readyz, PUBLIC},
     {.method = HTTP_GET, .pattern = "/metrics", .handler = handle_metrics, PUBLIC},
     {.method = HTTP_GET, .pattern = "/openapi.json", .handler = handle_openapi, PUBLIC},
-    /* The API reference (pages.c). */
+    /* The pages for people (pages.c): the API reference and the operators' dashboard. */
     {.method = HTTP_GET, .pattern = "/docs", .handler = handle_docs_page, PUBLIC},
     {.method = HTTP_GET, .pattern = "/docs/assets/{name}", .handler = handle_docs_asset, PUBLIC},
+    {.method = HTTP_GET, .pattern = "/dashboard", .handler = handle_dashboard_redirect, PUBLIC},
+    {.method = HTTP_GET, .pattern = "/dashboard/", .handler = handle_dashboard_page, PUBLIC},
+    {.method = HTTP_GET,
+     .pattern = "/dashboard/assets/{name}",
+     .handler = handle_dashboard_asset,
+     PUBLIC},
     {.method = HTTP_GET, .pattern = "/public", .handler = handle_public_redirect, PUBLIC},
     {.method = HTTP_GET, .pattern = "/public/", .handler = handle_public_page, PUBLIC},
     {.method = HTTP_GET,
