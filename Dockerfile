@@ -2,8 +2,8 @@
 
 # ---- build stage ----
 FROM debian:12-slim AS build
-# libc6-dev is only a Recommends of gcc, so name it. Node.js and npm install Leaflet for the
-# public page.
+# libc6-dev is only a Recommends of gcc, so name it. Node.js and npm install Leaflet and Redoc
+# for the pages.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       gcc libc6-dev make cmake pkg-config \
@@ -12,12 +12,14 @@ RUN apt-get update \
       nodejs npm ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# The public page's npm packages, pinned by its lock file (a layer of their own, kept while the
+# The pages' npm packages, pinned by their lock file (a layer of their own, kept while the
 # lock file is unchanged).
 COPY web/package.json web/package-lock.json web/
 RUN cd web && npm ci --no-audit --no-fund
-# Only what the build reads; sql/, the OpenAPI file and the public page are embedded.
+# Only what the build reads; sql/, the OpenAPI file and the pages are embedded.
 COPY web/index.html web/page.js web/page.css web/
+COPY web/dashboard/ web/dashboard/
+COPY web/docs/ web/docs/
 COPY CMakeLists.txt ./
 COPY cmake/ cmake/
 COPY include/ include/

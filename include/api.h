@@ -92,12 +92,17 @@ void handle_public_directory_changes(struct request *req);
 void handle_public_page(struct request *req);
 void handle_public_redirect(struct request *req);
 void handle_public_asset(struct request *req);
+void handle_dashboard_page(struct request *req);
+void handle_dashboard_redirect(struct request *req);
+void handle_dashboard_asset(struct request *req);
+void handle_docs_page(struct request *req);
+void handle_docs_asset(struct request *req);
 
 /* The limits and settings of the public pages, before threads start. */
 void public_configure(const struct config *cfg);
 /* The access log's format (--log-format); each request's line is written as it completes. */
 void access_log_configure(const struct config *cfg);
-/* Makes the public page with its settings (the map's tiles); returns -1 when it cannot. */
+/* Makes the pages with their settings (the maps' tiles); returns -1 when it cannot. */
 int pages_configure(const struct config *cfg);
 
 /* Pure: the query of GET /v1/statistics. Sets `as_of` to the date asked for (YYYY-MM-DD), or

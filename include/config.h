@@ -23,7 +23,7 @@ struct config {
 	double feed_retention_sec;
 	double public_rate_per_sec; /* per client address, on the pages and data without a key */
 	double public_rate_burst;
-	const char *map_tiles;  /* tile URL template for the public map, or NULL: none */
+	const char *map_tiles;  /* tile URL template for the maps, or NULL: none */
 	const char *log_format; /* the access log: "json", "text" or "none" */
 };
 

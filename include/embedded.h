@@ -1,5 +1,5 @@
-/* Files compiled into the binary: the SQL migrations, the OpenAPI document, and the public
- * page with the files it loads. */
+/* Files compiled into the binary: the SQL migrations, the OpenAPI document, and the pages for
+ * people with the files they load. */
 #ifndef SOILSHARE_EMBEDDED_H
 #define SOILSHARE_EMBEDDED_H
 
@@ -10,21 +10,27 @@ struct embedded_migration {
 	const char *sql;  /* NUL-terminated */
 };
 
-/* A file the public page loads, e.g. "leaflet.js"; `data` is NUL-terminated after `len`. */
+/* A file a page loads, e.g. "leaflet.js"; `data` is NUL-terminated after `len`. */
 struct embedded_asset {
 	const char *name;
 	const char *data;
 	size_t len;
 };
 
+/* A page for people: its HTML, whose links to its files carry their version, and the files. */
+struct embedded_page {
+	const char *name; /* "public" (web/index.html), "dashboard", "docs" */
+	const char *html; /* NUL-terminated after `html_len` */
+	size_t html_len;
+	const struct embedded_asset *assets;
+	size_t n_assets;
+};
+
 extern const char *const embedded_openapi;
 extern const size_t embedded_openapi_len;
 extern const struct embedded_migration embedded_migrations[];
 extern const size_t embedded_migrations_count;
-/* The public page's HTML (web/index.html), its links carrying the assets' version. */
-extern const char *const embedded_page;
-extern const size_t embedded_page_len;
-extern const struct embedded_asset embedded_assets[];
-extern const size_t embedded_assets_count;
+extern const struct embedded_page embedded_pages[];
+extern const size_t embedded_pages_count;
 
 #endif

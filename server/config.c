@@ -56,8 +56,9 @@ static const struct option_def options[] = {
     {"log-format", "LOG_FORMAT", OPT_STR, OFF(log_format), 0, 0,
      "the access log on stderr, a line per request: json (default), text, or none"},
     {"map-tiles", "MAP_TILES", OPT_STR, OFF(map_tiles), 0, 0,
-     "tile URL template for the public map, e.g. https://tiles.example/{z}/{x}/{y}.png "
-     "(default: none; the map draws the plots alone and needs no internet)"},
+     "tile URL template for the maps of /public/ and /dashboard/, e.g. "
+     "https://tiles.example/{z}/{x}/{y}.png "
+     "(default: none; the maps draw the plots alone and need no internet)"},
 };
 
 /* A tile URL template the public map can use: absolute http(s) or a path of this server's

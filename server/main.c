@@ -98,7 +98,7 @@ static int serve(struct config *cfg)
 		return 1;
 	}
 	if (pages_configure(cfg) < 0) {
-		fprintf(stderr, "soilshare: cannot make the public page\n");
+		fprintf(stderr, "soilshare: cannot make the pages\n");
 		return 1;
 	}
 

@@ -6,36 +6,11 @@
 //
 // CHROMIUM names the browser (default /usr/bin/chromium). Exits 1 on any failure, including a
 // browser that does not start.
-import { chromium } from 'playwright-core';
+import { args, checks, checkWatched, deadline, launch, watch } from './harness.mjs';
 
-const base = (process.argv[2] || process.env.URL || '').replace(/\/+$/, '');
-const shot = process.argv[3] || process.env.SCREENSHOT || 'public_page.png';
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-if (!base) {
-  console.error('usage: node public_page.mjs URL [SCREENSHOT.png]');
-  process.exit(2);
-}
-
-let checks = 0;
-const failures = [];
-function check(ok, what, detail) {
-  checks++;
-  if (ok) {
-    console.log(`ok - ${what}`);
-  } else {
-    failures.push(what);
-    console.log(`not ok - ${what}${detail ? `: ${detail}` : ''}`);
-  }
-}
-
-function finish() {
-  if (failures.length) {
-    console.log(`browser: public page FAILED (${failures.length} of ${checks} checks failed)`);
-    process.exit(1);
-  }
-  console.log(`browser: public page passed (${checks} checks)`);
-  process.exit(0);
-}
+const { base, shot } = args('node public_page.mjs URL [SCREENSHOT.png]', 'public_page.png');
+const t = checks('public page');
+const { check } = t;
 
 // Every item of the 名录 (JSON, all pages), optionally of one district.
 async function directory(district) {
@@ -99,10 +74,7 @@ function compare(label, view, items) {
   check(view.areas === outlined, `${label}: one outline per plot with an area (${outlined})`, `${view.areas} outlines`);
 }
 
-const watchdog = setTimeout(() => {
-  check(false, 'the run finishes within 120 s');
-  finish();
-}, 120000);
+const watchdog = deadline(t, 120000);
 
 let browser;
 try {
@@ -115,26 +87,10 @@ try {
   check(Boolean(district), 'the plots lie in more than one district, so the filter can be seen to work');
   const some = district ? await directory(district) : [];
 
-  try {
-    browser = await chromium.launch({ executablePath, timeout: 30000 });
-  } catch (e) {
-    check(false, `Chromium starts (${executablePath})`, e.message.split('\n')[0]);
-    finish();
-  }
+  browser = await launch(t);
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'zh-CN' });
   const page = await context.newPage();
-  const origin = new URL(base).origin;
-  const outside = [], errors = [], failed = [];
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (new URL(url).origin === origin) return route.continue();
-    outside.push(url);
-    return route.abort();
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText}`));
-  page.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.url()}: HTTP ${r.status()}`); });
+  const seen = await watch(context, page, new URL(base).origin);
 
   const response = await page.goto(`${base}/public`);
   check(response && response.ok() && page.url() === `${base}/public/`, '/public leads to the page at /public/', page.url());
@@ -179,13 +135,11 @@ try {
     compare('back to all districts', await shown(page), all);
   }
 
-  check(outside.length === 0, 'the page asks nothing of any other server', outside.join(', '));
-  check(errors.length === 0, 'no script error or policy violation', errors.join(' | '));
-  check(failed.length === 0, 'every request the page makes succeeds', failed.join(', '));
+  checkWatched(t, seen, 'the page');
 } catch (e) {
   check(false, 'the test runs to its end', e.stack || String(e));
 } finally {
   clearTimeout(watchdog);
   if (browser) await browser.close().catch(() => {});
 }
-finish();
+t.finish();

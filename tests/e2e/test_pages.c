@@ -1,6 +1,7 @@
-/* The public page (/public/) over HTTP: no key, the files it links to served by the binary
- * with their types and long caching, the /public redirect, and what is not there. How the page
- * shows the 名录 in a browser is tests/browser's. */
+/* The pages for people over HTTP — the public page (/public/), the API reference (/docs) and
+ * the dashboard (/dashboard/): no key, their security headers, the files they link to served by
+ * the binary with their types and long caching, the folder redirects, and what is not there.
+ * How the pages work in a browser is tests/browser's. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,24 +63,32 @@ static const char *expected_type(const char *name)
 	                                         : "?";
 }
 
-Test(pages, every_file_the_page_links_is_served)
+/* Every file a page links to (links starting with `prefix`, relative to `folder`) is served
+ * with its type, its version and long caching. Returns how many, their names in `names`
+ * ("name " each). */
+static int links_served(const char *page_path, const char *prefix, const char *folder, char *names,
+                        size_t size)
 {
-	struct resp *page = public_call("GET", "/public/");
-	cr_assert_eq(page->status, 200);
+	struct resp *page = public_call("GET", page_path);
+	cr_assert_eq(page->status, 200, "GET %s: %ld", page_path, page->status);
 	int served = 0;
-	bool leaflet_js = false, leaflet_css = false;
-	for (const char *p = page->body; (p = strstr(p, "\"assets/")) != NULL; p++) {
-		char link[256], path[300];
+	size_t used = 0;
+	names[0] = '\0';
+	char quoted[64];
+	snprintf(quoted, sizeof(quoted), "\"%s", prefix);
+	for (const char *p = page->body; (p = strstr(p, quoted)) != NULL; p++) {
+		char link[256], path[300], name[256];
 		size_t len = strcspn(p + 1, "\"");
 		cr_assert_lt(len, sizeof(link));
 		memcpy(link, p + 1, len);
 		link[len] = '\0';
 		cr_assert(strstr(link, "?v="), "%s carries the assets' version", link);
-		snprintf(path, sizeof(path), "/public/%s", link);
-		char name[256];
-		snprintf(name, sizeof(name), "%.*s", (int)strcspn(link + 7, "?"), link + 7);
-		leaflet_js |= strcmp(name, "leaflet.js") == 0;
-		leaflet_css |= strcmp(name, "leaflet.css") == 0;
+		snprintf(path, sizeof(path), "%s%s", folder, link);
+		const char *file = link + strlen(prefix);
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(file, "?"), file);
+		int n = snprintf(names + used, size - used, "%s ", name);
+		if (n > 0 && (size_t)n < size - used)
+			used += (size_t)n;
 
 		struct resp *r = public_call("GET", path);
 		cr_assert_eq(r->status, 200, "GET %s: %ld %s", path, r->status, r->body);
@@ -91,34 +100,106 @@ Test(pages, every_file_the_page_links_is_served)
 		resp_free(r);
 		served++;
 	}
-	cr_assert_geq(served, 4, "the page links its script, its style and Leaflet's two");
-	cr_assert(leaflet_js && leaflet_css, "Leaflet comes from this server");
 	resp_free(page);
+	return served;
 }
 
-/* The document's list of asset names is what the server has. */
+Test(pages, every_file_the_page_links_is_served)
+{
+	char names[512];
+	int served = links_served("/public/", "assets/", "/public/", names, sizeof(names));
+	cr_assert_geq(served, 4, "the page links its script, its style and Leaflet's two");
+	cr_assert(strstr(names, "leaflet.js ") && strstr(names, "leaflet.css "),
+	          "Leaflet comes from this server: %s", names);
+}
+
+Test(pages, every_file_the_dashboard_and_the_docs_link_is_served)
+{
+	char names[512];
+	int served = links_served("/dashboard/", "assets/", "/dashboard/", names, sizeof(names));
+	cr_assert_geq(served, 4, "the dashboard links its script, its style and Leaflet's two");
+	cr_assert(strstr(names, "dashboard.js ") && strstr(names, "leaflet.js ") &&
+	              strstr(names, "leaflet.css "),
+	          "the dashboard's files and Leaflet come from this server: %s", names);
+	/* /docs is not a folder: its links name docs/assets/ from the root. */
+	served = links_served("/docs", "docs/assets/", "/", names, sizeof(names));
+	cr_assert_geq(served, 3, "the API reference links Redoc and its own script and style");
+	cr_assert(strstr(names, "redoc.standalone.js ") && strstr(names, "docs.js "),
+	          "Redoc comes from this server: %s", names);
+	struct resp *r = public_call("GET", "/docs/assets/redoc.standalone.js");
+	cr_assert_eq(r->status, 200);
+	cr_assert_null(strstr(r->body, "cdn.redoc.ly"), "Redoc loads no logo from elsewhere");
+	resp_free(r);
+}
+
+Test(pages, docs_and_dashboard_need_no_key)
+{
+	struct resp *r = public_call("GET", "/docs");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_str_eq(resp_header(r, "Content-Type"), "text/html; charset=utf-8");
+	assert_header_has(r, "Cache-Control", "no-cache");
+	assert_header_has(r, "X-Content-Type-Options", "nosniff");
+	assert_header_has(r, "Content-Security-Policy", "default-src 'self';");
+	assert_header_has(r, "Content-Security-Policy", "worker-src blob:;");
+	cr_assert_null(strstr(resp_header(r, "Content-Security-Policy"), "http"),
+	               "the API reference loads nothing from elsewhere");
+	cr_assert(strstr(r->body, "openapi.json"), "the page renders /openapi.json");
+	cr_assert_null(strstr(r->body, "@ASSETS_VERSION@"), "the assets' version is filled in");
+	cr_assert_null(strstr(r->body, "http://"), "the page loads nothing from elsewhere");
+	cr_assert_null(strstr(r->body, "https://"), "the page loads nothing from elsewhere");
+	resp_free(r);
+
+	r = public_call("GET", "/dashboard/");
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	cr_assert_str_eq(resp_header(r, "Content-Type"), "text/html; charset=utf-8");
+	assert_header_has(r, "Cache-Control", "no-cache");
+	assert_header_has(r, "X-Content-Type-Options", "nosniff");
+	assert_header_has(r, "Content-Security-Policy", "default-src 'self';");
+	assert_header_has(r, "Content-Security-Policy", "img-src 'self';");
+	assert_header_has(r, "Content-Security-Policy", "frame-ancestors 'none'");
+	cr_assert(strstr(r->body, "<script type=\"application/json\" id=\"settings\">"
+	                          "{\"tiles\":null}</script>"),
+	          "without --map-tiles the dashboard's settings have no tiles:\n%s", r->body);
+	cr_assert_null(strstr(r->body, "{{config}}"), "the settings' marker is replaced");
+	cr_assert_null(strstr(r->body, "@ASSETS_VERSION@"), "the assets' version is filled in");
+	cr_assert_null(strstr(r->body, "http://"), "the page loads nothing from elsewhere");
+	cr_assert_null(strstr(r->body, "https://"), "the page loads nothing from elsewhere");
+	resp_free(r);
+
+	r = public_call("HEAD", "/docs");
+	cr_assert_eq(r->status, 200, "HEAD of the API reference");
+	resp_free(r);
+}
+
+/* The document's lists of asset names are what the server has. */
 Test(pages, the_documented_assets_are_served)
 {
+	static const char *const folders[] = {"/public/assets/", "/docs/assets/",
+	                                      "/dashboard/assets/"};
 	char path[1024];
 	snprintf(path, sizeof(path), "%s/openapi/openapi.json", need_env("SOILSHARE_ROOT"));
 	json_error_t err;
 	json_t *doc = json_load_file(path, 0, &err);
 	cr_assert_not_null(doc, "%s: %s", path, err.text);
-	json_t *params = json_object_get(
-	    json_object_get(json_object_get(json_object_get(doc, "paths"), "/public/assets/{name}"),
-	                    "get"),
-	    "parameters");
-	json_t *names =
-	    json_object_get(json_object_get(json_array_get(params, 0), "schema"), "enum");
-	cr_assert_geq(json_array_size(names), 4, "the document lists the asset names");
-	size_t i;
-	json_t *name;
-	json_array_foreach(names, i, name)
-	{
-		snprintf(path, sizeof(path), "/public/assets/%s", json_string_value(name));
-		struct resp *r = public_call("GET", path);
-		cr_assert_eq(r->status, 200, "GET %s: %ld", path, r->status);
-		resp_free(r);
+	for (size_t f = 0; f < sizeof(folders) / sizeof(folders[0]); f++) {
+		char route[64];
+		snprintf(route, sizeof(route), "%s{name}", folders[f]);
+		json_t *params = json_object_get(
+		    json_object_get(json_object_get(json_object_get(doc, "paths"), route), "get"),
+		    "parameters");
+		json_t *names =
+		    json_object_get(json_object_get(json_array_get(params, 0), "schema"), "enum");
+		cr_assert_geq(json_array_size(names), 3, "the document lists the names of %s",
+		              route);
+		size_t i;
+		json_t *name;
+		json_array_foreach(names, i, name)
+		{
+			snprintf(path, sizeof(path), "%s%s", folders[f], json_string_value(name));
+			struct resp *r = public_call("GET", path);
+			cr_assert_eq(r->status, 200, "GET %s: %ld", path, r->status);
+			resp_free(r);
+		}
 	}
 	json_decref(doc);
 }
@@ -136,6 +217,19 @@ Test(pages, public_redirects_to_the_folder)
 	resp_free(r);
 }
 
+Test(pages, dashboard_redirects_to_the_folder)
+{
+	struct resp *r = public_call("GET", "/dashboard");
+	cr_assert_eq(r->status, 301, "%s", r->body);
+	cr_assert_str_eq(resp_header(r, "Location"), "dashboard/");
+	resp_free(r);
+	r = public_call("GET", "/dashboard?district=110108");
+	cr_assert_eq(r->status, 301);
+	cr_assert_str_eq(resp_header(r, "Location"), "dashboard/?district=110108",
+	                 "the query goes along");
+	resp_free(r);
+}
+
 Test(pages, what_is_not_there)
 {
 	static const char *const paths[] = {
@@ -145,6 +239,13 @@ Test(pages, what_is_not_there)
 	    "/public/assets/leaflet.js/x",      /* below a file */
 	    "/public//",                        /* an empty segment */
 	    "/public/index.html",               /* the page is the folder itself */
+	    "/public/assets/dashboard.js",      /* another page's files */
+	    "/dashboard/assets/page.js",
+	    "/dashboard/assets/redoc.standalone.js",
+	    "/docs/assets/leaflet.js",
+	    "/dashboard/index.html",
+	    "/docs/", /* the API reference is not a folder */
+	    "/docs/assets/",
 	};
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		struct resp *r = public_call("GET", paths[i]);
@@ -152,8 +253,11 @@ Test(pages, what_is_not_there)
 		assert_problem(r, 404, "/problems/not-found");
 		resp_free(r);
 	}
-	struct resp *r = public_call("POST", "/public/");
-	cr_assert_eq(r->status, 405, "POST /public/: %ld", r->status);
-	cr_assert_str_eq(resp_header(r, "Allow"), "GET, HEAD");
-	resp_free(r);
+	static const char *const pages[] = {"/public/", "/dashboard/", "/docs"};
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		struct resp *r = public_call("POST", pages[i]);
+		cr_assert_eq(r->status, 405, "POST %s: %ld", pages[i], r->status);
+		cr_assert_str_eq(resp_header(r, "Allow"), "GET, HEAD");
+		resp_free(r);
+	}
 }
