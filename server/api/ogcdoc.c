@@ -156,7 +156,7 @@ static const char skeleton[] =
 static const char items_parameters[] =
     "[\n"
     " {\"name\": \"limit\", \"in\": \"query\", \"style\": \"form\", \"explode\": false, "
-    "\"description\": \"The most features a page holds; the next page is in the next link.\", "
+    ""
     "\"schema\": {\"type\": \"integer\", \"minimum\": 1, \"maximum\": 1000, \"default\": 100}},\n"
     " {\"name\": \"bbox\", \"in\": \"query\", \"style\": \"form\", \"explode\": false, "
     "\"description\": \"Keeps the features whose geometry intersects the box: "
