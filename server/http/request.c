@@ -63,6 +63,7 @@ static const char *local_address(struct request *req, char *buf, size_t size)
 	const union MHD_ConnectionInfo *info =
 	    MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 	struct sockaddr_storage sa;
+	memset(&sa, 0, sizeof(sa));
 	socklen_t len = sizeof(sa);
 	if (!info || getsockname(info->connect_fd, (struct sockaddr *)&sa, &len) != 0)
 		return buf;
