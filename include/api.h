@@ -101,6 +101,7 @@ void handle_ogc_collections(struct request *req);
 void handle_ogc_collection(struct request *req);
 void handle_ogc_items(struct request *req);
 void handle_ogc_item(struct request *req);
+void handle_ogc_schema(struct request *req);
 void handle_ogc_api(struct request *req);
 void handle_ogc_api_html(struct request *req);
 

@@ -28,6 +28,9 @@ void answer_rate_limited(struct request *req, double wait, const char *why, cons
 /* The URL of /ogc as the client reached it (ogc.c), from the arena; NULL after answering 400
  * when the Host header is not a host name. */
 const char *ogc_base(struct request *req);
+/* The collection of the path's {collectionId} (ogc.c); NULL after answering 404. */
+struct dataset;
+const struct dataset *ogc_collection_or_404(struct request *req);
 
 /* The hooks of api_hooks (hooks.c). */
 bool api_authenticate(struct request *req);

@@ -96,8 +96,7 @@ static void add_link(json_t *links, const char *rel, const char *type, const cha
 	json_array_append_new(links, link);
 }
 
-/* The collection's found, or NULL after answering 404. */
-static const struct dataset *collection_or_404(struct request *req)
+const struct dataset *ogc_collection_or_404(struct request *req)
 {
 	const struct dataset *c = ogc_collection_find(req->match.id);
 	if (!c)
@@ -155,6 +154,9 @@ static json_t *collection_json(struct request *req, const char *base, const stru
 	add_link(links, "self", type_json, "This collection", url.buf);
 	add_link(links, "items", type_geojson, "Its features",
 	         arena_printf(&req->arena, "%s/items", url.buf));
+	/* Relation types are case-insensitive (RFC 8288); GDAL 3.6 looks for this spelling. */
+	add_link(links, "describedBy", "application/schema+json", "The schema of its features",
+	         arena_printf(&req->arena, "%s/schema", url.buf));
 	strbuf_release(&url);
 	const struct field *g = dataset_geometry(c);
 	char description[512];
@@ -194,7 +196,7 @@ void handle_ogc_collections(struct request *req)
 
 void handle_ogc_collection(struct request *req)
 {
-	const struct dataset *c = collection_or_404(req);
+	const struct dataset *c = ogc_collection_or_404(req);
 	const char *base = c ? ogc_base(req) : NULL;
 	if (!base)
 		return;
@@ -339,7 +341,7 @@ static void respond_items(struct request *req, const struct dataset *c, const ch
 
 void handle_ogc_items(struct request *req)
 {
-	const struct dataset *c = collection_or_404(req);
+	const struct dataset *c = ogc_collection_or_404(req);
 	const char *base = c ? ogc_base(req) : NULL;
 	if (!base)
 		return;
@@ -390,7 +392,7 @@ static const char *with_query(struct request *req, const char *url, const char *
 
 void handle_ogc_item(struct request *req)
 {
-	const struct dataset *c = collection_or_404(req);
+	const struct dataset *c = ogc_collection_or_404(req);
 	const char *base = c ? ogc_base(req) : NULL;
 	if (!base)
 		return;
