@@ -195,10 +195,12 @@ static void assert_collection(json_t *c, const char *b)
 	cr_assert(json_equal(json_object_get(c, "crs"), crs), "%s: both CRSs", id);
 	json_decref(crs);
 	cr_assert_str_eq(json_string_value(json_object_get(c, "storageCrs")), OGC_CRS84_URI);
-	char *self = strfmt("%s/collections/%s", b, id), *items = strfmt("%s/items", self);
+	char *self = strfmt("%s/collections/%s", b, id), *items = strfmt("%s/items", self),
+	     *schema = strfmt("%s/schema", self);
 	assert_link(json_object_get(c, "links"), "self", "application/json", self);
 	assert_link(json_object_get(c, "links"), "items", "application/geo+json", items);
-	free(self), free(items);
+	assert_link(json_object_get(c, "links"), "describedBy", "application/schema+json", schema);
+	free(self), free(items), free(schema);
 }
 
 Test(ogc, collections_are_the_datasets_with_a_geometry_and_the_directory)
@@ -249,6 +251,58 @@ Test(ogc, collections_are_the_datasets_with_a_geometry_and_the_directory)
 	assert_problem(r, 404, "/problems/not-found");
 	resp_free(r);
 	free(b);
+}
+
+/* The type of property `name` in a collection's schema, or NULL. */
+static const char *schema_type(json_t *schema, const char *name, const char **format)
+{
+	json_t *props = json_object_get(
+	    json_object_get(json_object_get(schema, "properties"), "properties"), "properties");
+	json_t *p = json_object_get(props, name);
+	if (format)
+		*format = json_string_value(json_object_get(p, "format"));
+	return json_string_value(json_object_get(p, "type"));
+}
+
+Test(ogc, schemas_type_every_property)
+{
+	const struct dataset *c;
+	for (size_t i = 0; (c = ogc_collection(i)) != NULL; i++) {
+		char *path = strfmt("/ogc/collections/%s/schema", c->name);
+		struct resp *r = get(path);
+		cr_assert_eq(r->status, 200, "%s: %s", path, r->body);
+		cr_assert_str_eq(resp_header(r, "Content-Type"), "application/schema+json");
+		const char *format;
+		cr_assert_str_eq(schema_type(r->json, "updated_at", &format), "string", "%s", path);
+		cr_assert_str_eq(format, "date-time");
+		const struct field *g = dataset_geometry(c);
+		for (size_t f = 0; strcmp(c->name, "directory") && f < c->n_fields; f++)
+			if (&c->fields[f] != g)
+				cr_assert_not_null(schema_type(r->json, c->fields[f].name, NULL),
+				                   "%s %s", path, c->fields[f].name);
+		cr_assert_null(schema_type(r->json, "geometry", NULL),
+		               "the geometry is no property");
+		cr_assert_null(schema_type(r->json, "id", NULL), "nor is the id");
+		resp_free(r);
+		free(path);
+	}
+	struct resp *r = get("/ogc/collections/plots/schema");
+	const char *format;
+	cr_assert_str_eq(schema_type(r->json, "area_m2", NULL), "number");
+	cr_assert_str_eq(schema_type(r->json, "listed_on", &format), "string");
+	cr_assert_str_eq(format, "date");
+	cr_assert_str_eq(schema_type(r->json, "pollutants", NULL), "array");
+	cr_assert_str_eq(schema_type(r->json, "version", NULL), "integer");
+	cr_assert_str_eq(schema_type(r->json, "land_class", NULL), "string", "a derived field");
+	resp_free(r);
+	r = get("/ogc/collections/directory/schema");
+	cr_assert_str_eq(schema_type(r->json, "listed_on", &format), "string");
+	cr_assert_str_eq(format, "date");
+	cr_assert_null(schema_type(r->json, "publisher", NULL), "the directory has no publisher");
+	resp_free(r);
+	r = get("/ogc/collections/nope/schema");
+	assert_problem(r, 404, "/problems/not-found");
+	resp_free(r);
 }
 
 Test(ogc, items_page_through_next_links)
@@ -562,6 +616,7 @@ Test(ogc, every_route_needs_a_key_in_the_header)
 	    "/ogc/api.html",
 	    "/ogc/collections",
 	    "/ogc/collections/plots",
+	    "/ogc/collections/plots/schema",
 	    "/ogc/collections/plots/items",
 	    "/ogc/collections/plots/items/x",
 	};

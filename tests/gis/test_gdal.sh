@@ -83,6 +83,10 @@ if ogrinfo -ro -al -so -oo PAGE_SIZE=100 "$OAPIF" plots >"$WORK/so.out" 2>&1; th
     fail "ogrinfo -al -so counts ${n:-no} plots; the database holds $live"
   grep -q '^Geometry: Polygon' "$WORK/so.out" && pass "plots are polygons to GDAL" ||
     fail "plots are not read as polygons: $(grep '^Geometry' "$WORK/so.out")"
+  # Fields typed from the collection's schema, not guessed from the first page.
+  grep -q '^area_m2: Real' "$WORK/so.out" && grep -q '^listed_on: Date' "$WORK/so.out" &&
+    grep -q '^cleared_on: Date' "$WORK/so.out" && pass "GDAL types the fields from the schema" ||
+    fail "GDAL did not type the fields from the schema: $(grep -E '^(area_m2|listed_on|cleared_on):' "$WORK/so.out" | tr '\n' ' ')"
 else
   fail "ogrinfo -al -so failed:"; cat "$WORK/so.out"
 fi
