@@ -46,13 +46,13 @@ static bool placeholder(const char *seg)
 	return len > 2 && seg[0] == '{' && seg[len - 1] == '}';
 }
 
-/* Whether a pattern captures an id: a placeholder other than {dataset}. */
-static bool captures_id(const char *pattern)
+/* How many placeholders other than {dataset} a pattern has: the id, then `sub`. */
+static int named_placeholders(const char *pattern)
 {
+	int n = 0;
 	for (const char *p = pattern; (p = strchr(p, '{')) != NULL; p++)
-		if (strncmp(p, "{dataset}", 9) != 0)
-			return true;
-	return false;
+		n += strncmp(p, "{dataset}", 9) != 0;
+	return n;
 }
 
 static bool reference_match(const char *pattern, char **segs, int n)
@@ -75,10 +75,12 @@ static bool reference_match(const char *pattern, char **segs, int n)
 	return true;
 }
 
-/* The path again from the matched pattern and the captured segments. */
+/* The path again from the matched pattern and the captured segments: the first placeholder
+ * other than {dataset} from the id, a second from `sub`. */
 static void rebuild(const char *pattern, const struct route_match *m, char *out, size_t size)
 {
 	size_t o = 0;
+	int named = 0;
 	for (const char *p = pattern; *p;) {
 		const char *s;
 		size_t len;
@@ -86,8 +88,9 @@ static void rebuild(const char *pattern, const struct route_match *m, char *out,
 			FUZZ_CHECK(m->dataset != NULL);
 			s = m->dataset, len = strlen(s), p += 9;
 		} else if (*p == '{') {
-			FUZZ_CHECK(m->id != NULL);
-			s = m->id, len = strlen(s), p += strcspn(p, "}") + 1;
+			s = named++ ? m->sub : m->id;
+			FUZZ_CHECK(s != NULL);
+			len = strlen(s), p += strcspn(p, "}") + 1;
 		} else {
 			s = p, len = 1, p++;
 		}
@@ -122,7 +125,8 @@ static void check_match(enum http_method method, const char *path)
 	}
 	FUZZ_CHECK(r == ROUTE_FOUND);
 	FUZZ_CHECK((m.dataset != NULL) == (strstr(first->pattern, "{dataset}") != NULL));
-	FUZZ_CHECK((m.id != NULL) == captures_id(first->pattern));
+	FUZZ_CHECK((m.id != NULL) == (named_placeholders(first->pattern) >= 1));
+	FUZZ_CHECK((m.sub != NULL) == (named_placeholders(first->pattern) >= 2));
 	FUZZ_CHECK(!m.dataset || dataset_exists(m.dataset));
 	char again[2048];
 	rebuild(first->pattern, &m, again, sizeof(again));

@@ -9,6 +9,7 @@
 #include "auth.h"
 #include "feed.h"
 #include "http.h"
+#include "listquery.h"
 
 /* The service's part of a request (`req->app`), from the arena; set by the hooks before
  * any handler runs, so handlers may use call_of(req) without a check. */
@@ -97,6 +98,80 @@ void handle_dashboard_redirect(struct request *req);
 void handle_dashboard_asset(struct request *req);
 void handle_docs_page(struct request *req);
 void handle_docs_asset(struct request *req);
+
+/* OGC API – Features under /ogc (SPEC §6): Part 1 Core, GeoJSON and OpenAPI 3.0, and
+ * Part 2 CRS. A collection is a dataset with a geometry, or the directory. */
+void handle_ogc_landing(struct request *req);
+void handle_ogc_conformance(struct request *req);
+void handle_ogc_collections(struct request *req);
+void handle_ogc_collection(struct request *req);
+void handle_ogc_items(struct request *req);
+void handle_ogc_item(struct request *req);
+void handle_ogc_schema(struct request *req);
+void handle_ogc_api(struct request *req);
+void handle_ogc_api_html(struct request *req);
+
+/* The i-th collection from 0 (NULL past the last), as a descriptor whose filter fields its
+ * items take: each dataset with a geometry in the registry's order, then the directory. */
+const struct dataset *ogc_collection(size_t i);
+const struct dataset *ogc_collection_find(const char *id);
+
+/* The coordinate reference systems the service takes and gives. */
+enum ogc_crs {
+	OGC_CRS84,    /* WGS 84 longitude-latitude, the default */
+	OGC_EPSG4490, /* CGCS2000, latitude-longitude */
+};
+#define OGC_CRS84_URI    "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+#define OGC_EPSG4490_URI "http://www.opengis.net/def/crs/EPSG/0/4490"
+const char *ogc_crs_uri(enum ogc_crs crs);
+/* Pure: a CRS as a client names it (its URI, or [OGC:CRS84], [EPSG:4490] with or without
+ * the brackets); -1 for any other. */
+int ogc_crs_parse(const char *s, enum ogc_crs *out);
+
+/* Pure: datetime=, an RFC 3339 instant or an interval "start/end" whose open ends are ".."
+ * (or empty). `start` and `end` receive the bounds, both included ("" for an open end; an
+ * instant is both), with a '+' that arrived as a space restored; -1 with a message for a 400. */
+int ogc_datetime_parse(const char *s, char start[40], char end[40], char *errbuf, size_t size);
+
+/* The query of /ogc/collections/{collectionId}/items. */
+struct ogc_items_query {
+	int limit;
+	bool json;        /* f=json: application/json, else application/geo+json (the same body) */
+	enum ogc_crs crs; /* the coordinates' CRS in the response */
+	/* bbox=, in longitude-latitude order whatever bbox-crs said, as a float8[] literal. */
+	const char *bbox;
+	char bbox_buf[128];
+	char dt_start[40], dt_end[40]; /* datetime's bounds on updated_at, "" when open */
+	char after_id[CURSOR_MAX];     /* from cursor=, "" on the first page */
+	/* The collection's own filters (district, status, ...), as /v1 lists take them. */
+	struct list_query filters;
+	/* Every argument but limit, cursor and f, canonical ("&k=v..."), for links; and the
+	 * fingerprint of those that choose records, which a cursor carries. */
+	char *link_query;
+	uint32_t filter_hash;
+};
+
+/* Pure: parses the items query for a collection whose filters `filters` describes; district
+ * codes are checked in `ref`. -1 with a message for a 400 (an unknown or repeated parameter,
+ * a value out of range, an unsupported CRS, a cursor of other filters). Strings are malloc'd:
+ * ogc_items_query_release. */
+int ogc_items_query_parse(const struct dataset *filters, const struct refdata *ref,
+                          const struct query_arg *args, size_t n, struct ogc_items_query *q,
+                          char *errbuf, size_t size);
+void ogc_items_query_release(struct ogc_items_query *q);
+
+/* Pure: the query of one feature, which takes crs and f only. */
+int ogc_item_query_parse(const struct query_arg *args, size_t n, enum ogc_crs *crs, bool *json,
+                         char *errbuf, size_t size);
+
+/* Pure: swaps the first two numbers of every position of a GeoJSON geometry, in place:
+ * longitude-latitude to latitude-longitude (EPSG:4490) and back. */
+void ogc_geometry_swap_axes(json_t *geometry);
+
+/* The OpenAPI 3.0 document of /ogc, with `base` (the URL of /ogc) as its server; and the
+ * page that tells people how to connect. Both malloc'd, NULL when out of memory. */
+char *ogc_openapi_document(const char *base, size_t *len);
+char *ogc_api_page(const char *base, size_t *len);
 
 /* The limits and settings of the public pages, before threads start. */
 void public_configure(const struct config *cfg);

@@ -95,6 +95,13 @@ void http_stop(struct MHD_Daemon *d, int drain_sec);
 
 const char *req_header(struct request *req, const char *name);
 const char *req_query(struct request *req, const char *name);
+/* Pure: whether a Host header value is one that URLs may be built from: a DNS name or IPv4
+ * address, or an IPv6 address in brackets, with an optional port. */
+bool http_host_valid(const char *host);
+/* The scheme, host and port the client reached, as "http://host:port" ("https" on a TLS
+ * connection): from the Host header, else (HTTP/1.0 without one) the connection's local
+ * address. From the arena; NULL when the Host header is not a host name. */
+const char *req_origin(struct request *req);
 /* The client's IP address as text into `buf` ("" when unknown); returns buf. */
 const char *req_client_address(struct request *req, char *buf, size_t size);
 /* Whether the Content-Type is `type` (parameters such as charset aside). */

@@ -67,4 +67,20 @@ void list_serve(struct request *req, const struct list_source *src, const struct
 	           "($8::float8[])[2], ($8::float8[])[3], ($8::float8[])[4], 4326)) "              \
 	           "ORDER BY r.id LIMIT $7"
 
+/* The 风险管控和修复名录 over `records r` of dataset plots: the plots listed, under control or
+ * in effect evaluation (DIRECTORY_WHERE), each as DIRECTORY_ITEM, JSON text with the date of
+ * its last transition to listed (else its own listed_on: plot_listed_on()). */
+#define DIRECTORY_ITEM                                                                             \
+	"json_build_object('id', r.id, 'name', r.data ->> 'name', 'district', r.district, "        \
+	" 'address', r.data ->> 'address', 'status', r.data ->> 'status', "                        \
+	" 'listed_on', plot_listed_on(r.id, r.data ->> 'listed_on'), "                             \
+	" 'pollutants', coalesce(r.data -> 'pollutants', '[]'), "                                  \
+	" 'responsible_party', r.data ->> 'responsible_party', 'area_m2', r.data -> 'area_m2', "   \
+	" 'planned_use', r.data ->> 'planned_use', 'land_class', r.data ->> 'land_class', "        \
+	" 'updated_at', rfc3339(r.updated_at), 'geometry', r.data -> 'geometry')::text"
+#define DIRECTORY_WHERE "AND plot_in_directory(r.data ->> 'status') "
+/* The directory's filters (status among its three), its titles and geometry, described as a
+ * dataset for the query parser. */
+extern const struct dataset directory_filters;
+
 #endif

@@ -22,8 +22,10 @@ typedef void (*route_handler)(struct request *req);
 
 /* A pattern is a path of literal segments and the placeholders {dataset} (a name the
  * dataset predicate accepts) and {id} (any non-empty segment; another name in braces, such
- * as {name}, matches the same and is captured as `id` too). A pattern ending in '/' (a
- * folder, such as /public/) matches the path with that trailing slash; no other does. */
+ * as {name}, matches the same and is captured as `id` too; a second such placeholder, as in
+ * /ogc/collections/{collectionId}/items/{featureId}, is captured as `sub`). A pattern ending
+ * in '/' (a folder, such as /public/) matches the path with that trailing slash; no other
+ * does. */
 struct route {
 	enum http_method method;
 	const char *pattern;
@@ -33,13 +35,12 @@ struct route {
 	bool geojson; /* also answers Accept: application/geo+json */
 };
 
-#define ROUTE_MAX_PARAMS 3
-
 struct route_match {
 	const struct route *route;
 	unsigned allowed; /* methods of routes whose pattern matched, for 405 */
 	const char *dataset;
 	const char *id;
+	const char *sub;
 	/* Segments were copied into `storage`; the pointers above point into it. */
 	char storage[1024];
 };

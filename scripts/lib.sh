@@ -9,6 +9,8 @@ BUILD_PACKAGES="gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libpq
 TEST_PACKAGES="libcriterion-dev libcurl4-gnutls-dev"
 # The browser test of the public page (tests/browser): Chromium, and fonts for its Chinese.
 BROWSER_PACKAGES="chromium fonts-noto-cjk"
+# GDAL's ogrinfo and ogr2ogr, for the test of /ogc with a GIS client (tests/gis).
+GIS_PACKAGES="gdal-bin"
 # clang with its runtimes: libFuzzer and the sanitizers for -fsanitize=fuzzer (scripts/fuzz).
 FUZZ_PACKAGES="clang libclang-rt-dev"
 # scan-build (the clang static analyzer) and cppcheck, for scripts/analyze.

@@ -107,5 +107,6 @@ void api_register_statements(void)
 	findings_register_statements();
 	public_register_statements();
 	statistics_register_statements();
+	ogc_register_statements();
 	write_register_statements();
 }

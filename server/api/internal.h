@@ -16,6 +16,7 @@ void idempotency_register_statements(void);
 void findings_register_statements(void);
 void public_register_statements(void);
 void statistics_register_statements(void);
+void ogc_register_statements(void);
 
 /* The per-address limit of the pages and data that need no key (public.c): false after
  * answering 429. */
@@ -23,6 +24,13 @@ bool public_allowed(struct request *req);
 
 /* 429 with Retry-After: `why` the request waits, then `advice` (or ""). */
 void answer_rate_limited(struct request *req, double wait, const char *why, const char *advice);
+
+/* The URL of /ogc as the client reached it (ogc.c), from the arena; NULL after answering 400
+ * when the Host header is not a host name. */
+const char *ogc_base(struct request *req);
+/* The collection of the path's {collectionId} (ogc.c); NULL after answering 404. */
+struct dataset;
+const struct dataset *ogc_collection_or_404(struct request *req);
 
 /* The hooks of api_hooks (hooks.c). */
 bool api_authenticate(struct request *req);

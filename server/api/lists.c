@@ -12,19 +12,9 @@
 static const char sql_list[] = RECORDS LIST_FILTERS;
 static const char sql_list_bbox[] = RECORDS LIST_FILTERS_BBOX;
 
-/* The 风险管控和修复名录: listed plots and those under control or in effect evaluation, with
- * the date of their last transition to listed (else their own listed_on: plot_listed_on()). */
 #define DIRECTORY                                                                                  \
-	"SELECT json_build_object('id', r.id, 'name', r.data ->> 'name', 'district', r.district, " \
-	" 'address', r.data ->> 'address', 'status', r.data ->> 'status', "                        \
-	" 'listed_on', plot_listed_on(r.id, r.data ->> 'listed_on'), "                             \
-	" 'pollutants', coalesce(r.data -> 'pollutants', '[]'), "                                  \
-	" 'responsible_party', r.data ->> 'responsible_party', 'area_m2', r.data -> 'area_m2', "   \
-	" 'planned_use', r.data ->> 'planned_use', 'land_class', r.data ->> 'land_class', "        \
-	" 'updated_at', rfc3339(r.updated_at), 'geometry', r.data -> 'geometry')::text, r.id "     \
-	"FROM records r "                                                                          \
-	"WHERE r.dataset = $1 AND r.deleted_at IS NULL AND r.id > $2 "                             \
-	"AND plot_in_directory(r.data ->> 'status') "
+	"SELECT " DIRECTORY_ITEM ", r.id FROM records r "                                          \
+	"WHERE r.dataset = $1 AND r.deleted_at IS NULL AND r.id > $2 " DIRECTORY_WHERE
 static const char sql_directory[] = DIRECTORY LIST_FILTERS;
 static const char sql_directory_bbox[] = DIRECTORY LIST_FILTERS_BBOX;
 
@@ -62,9 +52,10 @@ static const char *const directory_columns[] = {
     "area_m2", "planned_use", "land_class", "updated_at",
     NULL,
 };
-/* The filters the directory takes, described as a dataset for the query parser. */
-static const struct dataset directory_filters = {
+const struct dataset directory_filters = {
     .name = "directory",
+    .title_zh = "风险管控和修复名录",
+    .title_en = "Directory of plots under risk control and remediation",
     .fields = directory_fields,
     .n_fields = sizeof(directory_fields) / sizeof(directory_fields[0]),
 };

@@ -1,6 +1,8 @@
 /* The route table: every endpoint of the service, its handler, whether it needs a key and
  * whether it also answers in CSV; and the hooks that wire the service into the HTTP layer.
- * Literal paths come before the {dataset} patterns. */
+ * Literal paths come before the {dataset} patterns. The /ogc routes negotiate nothing from
+ * Accept: GIS clients send various lists, and each answers its one format (items also with
+ * f=json). */
 #include "api.h"
 #include "internal.h"
 
@@ -53,6 +55,23 @@ const struct route routes[] = {
     {.method = HTTP_PATCH, .pattern = "/v1/{dataset}/{id}", .handler = handle_patch},
     {.method = HTTP_DELETE, .pattern = "/v1/{dataset}/{id}", .handler = handle_delete},
     {.method = HTTP_GET, .pattern = "/v1/{dataset}/{id}/history", .handler = handle_history},
+    {.method = HTTP_GET, .pattern = "/ogc", .handler = handle_ogc_landing},
+    {.method = HTTP_GET, .pattern = "/ogc/conformance", .handler = handle_ogc_conformance},
+    {.method = HTTP_GET, .pattern = "/ogc/api", .handler = handle_ogc_api},
+    {.method = HTTP_GET, .pattern = "/ogc/api.html", .handler = handle_ogc_api_html},
+    {.method = HTTP_GET, .pattern = "/ogc/collections", .handler = handle_ogc_collections},
+    {.method = HTTP_GET,
+     .pattern = "/ogc/collections/{collectionId}",
+     .handler = handle_ogc_collection},
+    {.method = HTTP_GET,
+     .pattern = "/ogc/collections/{collectionId}/schema",
+     .handler = handle_ogc_schema},
+    {.method = HTTP_GET,
+     .pattern = "/ogc/collections/{collectionId}/items",
+     .handler = handle_ogc_items},
+    {.method = HTTP_GET,
+     .pattern = "/ogc/collections/{collectionId}/items/{featureId}",
+     .handler = handle_ogc_item},
 };
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
 

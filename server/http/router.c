@@ -74,9 +74,14 @@ static int split(const char *path, char *storage, size_t size, const char **segs
 	return n;
 }
 
-/* Matches one pattern against the split path; fills dataset/id on success. */
+/* What one pattern captured from the path. */
+struct captures {
+	const char *dataset, *id, *sub;
+};
+
+/* Matches one pattern against the split path; fills `c` on success. */
 static bool pattern_match(const char *pattern, const char **segs, int n,
-                          bool (*is_dataset)(const char *), const char **dataset, const char **id)
+                          bool (*is_dataset)(const char *), struct captures *c)
 {
 	const char *p = pattern;
 	int i = 0;
@@ -92,9 +97,12 @@ static bool pattern_match(const char *pattern, const char **segs, int n,
 		if (plen == 9 && strncmp(p, "{dataset}", 9) == 0) {
 			if (!is_dataset || !is_dataset(segs[i]))
 				return false;
-			*dataset = segs[i];
+			c->dataset = segs[i];
 		} else if (placeholder) {
-			*id = segs[i];
+			if (c->id)
+				c->sub = segs[i];
+			else
+				c->id = segs[i];
 		} else if (strlen(segs[i]) != plen || strncmp(p, segs[i], plen) != 0) {
 			return false;
 		}
@@ -111,19 +119,20 @@ enum route_result router_match(const struct route *table, size_t n, enum http_me
 	const char *segs[8];
 	out->route = NULL;
 	out->allowed = 0;
-	out->dataset = out->id = NULL;
+	out->dataset = out->id = out->sub = NULL;
 	int nseg = split(path, out->storage, sizeof(out->storage), segs, 8);
 	if (nseg < 0)
 		return ROUTE_NOT_FOUND;
 	for (size_t i = 0; i < n; i++) {
-		const char *ds = NULL, *id = NULL;
-		if (!pattern_match(table[i].pattern, segs, nseg, is_dataset, &ds, &id))
+		struct captures c = {NULL, NULL, NULL};
+		if (!pattern_match(table[i].pattern, segs, nseg, is_dataset, &c))
 			continue;
 		out->allowed |= table[i].method;
 		if (table[i].method == method && !out->route) {
 			out->route = &table[i];
-			out->dataset = ds;
-			out->id = id;
+			out->dataset = c.dataset;
+			out->id = c.id;
+			out->sub = c.sub;
 		}
 	}
 	if (out->route)

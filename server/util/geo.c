@@ -25,9 +25,19 @@ static bool plain_number(const char *s, size_t n)
 
 int bbox_parse(const char *s, double out[4], char *errbuf, size_t size)
 {
-	static const char *const usage =
-	    "bbox takes minlon,minlat,maxlon,maxlat in decimal degrees (WGS 84 / CGCS2000), "
-	    "e.g. bbox=116.2,39.8,116.6,40.1";
+	return bbox_parse_axes(s, false, out, errbuf, size);
+}
+
+int bbox_parse_axes(const char *s, bool lat_first, double out[4], char *errbuf, size_t size)
+{
+	const char *usage =
+	    lat_first ? "bbox with bbox-crs EPSG:4490 takes minlat,minlon,maxlat,maxlon in "
+	                "decimal degrees (CGCS2000, latitude first), e.g. "
+	                "bbox=39.8,116.2,40.1,116.6"
+	              : "bbox takes minlon,minlat,maxlon,maxlat in decimal degrees (WGS 84 / "
+	                "CGCS2000), e.g. bbox=116.2,39.8,116.6,40.1";
+	const char *order =
+	    lat_first ? "minlat,minlon,maxlat,maxlon" : "minlon,minlat,maxlon,maxlat";
 	double v[6];
 	int n = 0;
 	const char *p = s;
@@ -58,21 +68,25 @@ int bbox_parse(const char *s, double out[4], char *errbuf, size_t size)
 	}
 	/* With heights: minlon,minlat,minh,maxlon,maxlat,maxh. */
 	double box[4] = {v[0], v[1], n == 6 ? v[3] : v[2], n == 6 ? v[4] : v[3]};
+	if (lat_first) {
+		double swapped[4] = {box[1], box[0], box[3], box[2]};
+		memcpy(box, swapped, sizeof(box));
+	}
 	for (int i = 0; i < 4; i++) {
 		double limit = i % 2 ? 90 : 180;
 		if (box[i] < -limit || box[i] > limit) {
 			snprintf(errbuf, size,
-			         "bbox corner %g is outside %s -%g to %g; give longitudes, then "
-			         "latitudes: minlon,minlat,maxlon,maxlat",
-			         box[i], i % 2 ? "latitude" : "longitude", limit, limit);
+			         "bbox corner %g is outside %s -%g to %g; give the corners in "
+			         "this order: %s",
+			         box[i], i % 2 ? "latitude" : "longitude", limit, limit, order);
 			return -1;
 		}
 	}
 	if (box[0] > box[2] || box[1] > box[3]) {
-		snprintf(
-		    errbuf, size,
-		    "bbox minimum exceeds its maximum; give minlon,minlat,maxlon,maxlat (a box "
-		    "across the antimeridian is not supported)");
+		snprintf(errbuf, size,
+		         "bbox minimum exceeds its maximum; give %s (a box across the "
+		         "antimeridian is not supported)",
+		         order);
 		return -1;
 	}
 	memcpy(out, box, sizeof(box));

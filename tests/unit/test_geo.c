@@ -63,6 +63,37 @@ Test(bbox_parse, out_of_range_or_inverted)
 	cr_assert(strstr(err, "minimum"), "%s", err);
 }
 
+/* bbox-crs EPSG:4490: latitude first in, longitude first out. */
+Test(bbox_parse_axes, latitude_first)
+{
+	double b[4];
+	char err[256];
+	cr_assert_eq(bbox_parse_axes("39.8,116.2,40.1,116.6", true, b, err, sizeof(err)), 0, "%s",
+	             err);
+	cr_assert(b[0] == 116.2 && b[1] == 39.8 && b[2] == 116.6 && b[3] == 40.1,
+	          "stored as minlon,minlat,maxlon,maxlat");
+	cr_assert_eq(bbox_parse_axes("39.8,116.2,0,40.1,116.6,10", true, b, err, sizeof(err)), 0,
+	             "with heights");
+	cr_assert(b[0] == 116.2 && b[1] == 39.8 && b[2] == 116.6 && b[3] == 40.1);
+	cr_assert_eq(bbox_parse_axes("116.2,39.8,116.6,40.1", false, b, err, sizeof(err)), 0,
+	             "longitude first is bbox_parse");
+	cr_assert(b[0] == 116.2 && b[1] == 39.8);
+}
+
+Test(bbox_parse_axes, latitude_first_errors_name_the_order)
+{
+	double b[4];
+	char err[256];
+	cr_assert_eq(bbox_parse_axes("116.2,39.8,116.6,40.1", true, b, err, sizeof(err)), -1,
+	             "longitude first where latitude comes first: 116 is no latitude");
+	cr_assert(strstr(err, "latitude") && strstr(err, "minlat,minlon,maxlat,maxlon"), "%s", err);
+	cr_assert_eq(bbox_parse_axes("40.1,116.2,39.8,116.6", true, b, err, sizeof(err)), -1,
+	             "minimum latitude above the maximum");
+	cr_assert(strstr(err, "minimum") && strstr(err, "minlat,minlon"), "%s", err);
+	cr_assert_eq(bbox_parse_axes("39.8,116.2,40.1", true, b, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "EPSG:4490"), "%s", err);
+}
+
 Test(bbox_sql_array, keeps_every_digit)
 {
 	double b[4] = {116.123456789012, 39.5, 117, 40.25};

@@ -214,6 +214,40 @@ Test(router, named_placeholder)
 	cr_assert_eq(m.route->handler, h_get, "the asset route");
 	cr_assert_str_eq(m.id, "leaflet.js", "{name} is captured as the id");
 	cr_assert_null(m.dataset, "no dataset");
+	cr_assert_null(m.sub, "one placeholder: no second capture");
+}
+
+/* Two placeholders of other names than {dataset}: the first is the id, the second `sub`. */
+static const struct route nested[] = {
+    {HTTP_GET, "/ogc/collections/{collectionId}", h_catalogue, false, false, false},
+    {HTTP_GET, "/ogc/collections/{collectionId}/items", h_list, false, false, false},
+    {HTTP_GET, "/ogc/collections/{collectionId}/items/{featureId}", h_get, false, false, false},
+};
+#define N_NESTED (sizeof(nested) / sizeof(nested[0]))
+
+Test(router, two_placeholders)
+{
+	struct route_match m;
+	cr_assert_eq(router_match(nested, N_NESTED, HTTP_GET,
+	                          "/ogc/collections/plots/items/110105-2023-0012", is_dataset, &m),
+	             ROUTE_FOUND);
+	cr_assert_eq(m.route->handler, h_get);
+	cr_assert_str_eq(m.id, "plots", "the collection");
+	cr_assert_str_eq(m.sub, "110105-2023-0012", "the feature");
+	cr_assert_null(m.dataset);
+	cr_assert_eq(router_match(nested, N_NESTED, HTTP_GET, "/ogc/collections/directory/items",
+	                          is_dataset, &m),
+	             ROUTE_FOUND);
+	cr_assert_eq(m.route->handler, h_list);
+	cr_assert_str_eq(m.id, "directory");
+	cr_assert_null(m.sub, "no feature on the items route");
+	cr_assert_eq(router_match(nested, N_NESTED, HTTP_PUT, "/ogc/collections/plots/items/x",
+	                          is_dataset, &m),
+	             ROUTE_METHOD_NOT_ALLOWED);
+	cr_assert_null(m.id, "nothing captured without a route");
+	cr_assert_eq(router_match(nested, N_NESTED, HTTP_GET, "/ogc/collections/plots/items/",
+	                          is_dataset, &m),
+	             ROUTE_NOT_FOUND, "an empty feature id");
 }
 
 Test(router, overlong_path)
