@@ -22,7 +22,8 @@ typedef void (*route_handler)(struct request *req);
 
 /* A pattern is a path of literal segments and the placeholders {dataset} (a name the
  * dataset predicate accepts) and {id} (any non-empty segment; another name in braces, such
- * as {name}, matches the same and is captured as `id` too). A pattern ending in '/' (a
+ * as {name}, matches the same and is captured as `id` too; a second such placeholder in a
+ * pattern is captured as `item`). A pattern ending in '/' (a
  * folder, such as /public/) matches the path with that trailing slash; no other does. */
 struct route {
 	enum http_method method;
@@ -40,6 +41,7 @@ struct route_match {
 	unsigned allowed; /* methods of routes whose pattern matched, for 405 */
 	const char *dataset;
 	const char *id;
+	const char *item;
 	/* Segments were copied into `storage`; the pointers above point into it. */
 	char storage[1024];
 };

@@ -76,7 +76,8 @@ static int split(const char *path, char *storage, size_t size, const char **segs
 
 /* Matches one pattern against the split path; fills dataset/id on success. */
 static bool pattern_match(const char *pattern, const char **segs, int n,
-                          bool (*is_dataset)(const char *), const char **dataset, const char **id)
+                          bool (*is_dataset)(const char *), const char **dataset, const char **id,
+                          const char **item)
 {
 	const char *p = pattern;
 	int i = 0;
@@ -94,7 +95,10 @@ static bool pattern_match(const char *pattern, const char **segs, int n,
 				return false;
 			*dataset = segs[i];
 		} else if (placeholder) {
-			*id = segs[i];
+			if (*id)
+				*item = segs[i];
+			else
+				*id = segs[i];
 		} else if (strlen(segs[i]) != plen || strncmp(p, segs[i], plen) != 0) {
 			return false;
 		}
@@ -111,19 +115,20 @@ enum route_result router_match(const struct route *table, size_t n, enum http_me
 	const char *segs[8];
 	out->route = NULL;
 	out->allowed = 0;
-	out->dataset = out->id = NULL;
+	out->dataset = out->id = out->item = NULL;
 	int nseg = split(path, out->storage, sizeof(out->storage), segs, 8);
 	if (nseg < 0)
 		return ROUTE_NOT_FOUND;
 	for (size_t i = 0; i < n; i++) {
-		const char *ds = NULL, *id = NULL;
-		if (!pattern_match(table[i].pattern, segs, nseg, is_dataset, &ds, &id))
+		const char *ds = NULL, *id = NULL, *item = NULL;
+		if (!pattern_match(table[i].pattern, segs, nseg, is_dataset, &ds, &id, &item))
 			continue;
 		out->allowed |= table[i].method;
 		if (table[i].method == method && !out->route) {
 			out->route = &table[i];
 			out->dataset = ds;
 			out->id = id;
+			out->item = item;
 		}
 	}
 	if (out->route)

@@ -216,6 +216,26 @@ Test(router, named_placeholder)
 	cr_assert_null(m.dataset, "no dataset");
 }
 
+Test(router, second_placeholder_is_the_item)
+{
+	static const struct route nested[] = {
+	    {HTTP_GET, "/v1/subscriptions/{id}", h_get, false, false, false},
+	    {HTTP_POST, "/v1/subscriptions/{id}/deliveries/{delivery_id}/retry", h_put, false,
+	     false, false},
+	};
+	struct route_match m;
+	cr_assert_eq(router_match(nested, 2, HTTP_POST,
+	                          "/v1/subscriptions/sub_1/deliveries/msg_2/retry", is_dataset, &m),
+	             ROUTE_FOUND);
+	cr_assert_eq(m.route->handler, h_put);
+	cr_assert_str_eq(m.id, "sub_1", "the first placeholder is the id");
+	cr_assert_str_eq(m.item, "msg_2", "the second is the item");
+	cr_assert_eq(router_match(nested, 2, HTTP_GET, "/v1/subscriptions/sub_1", is_dataset, &m),
+	             ROUTE_FOUND);
+	cr_assert_str_eq(m.id, "sub_1");
+	cr_assert_null(m.item, "one placeholder: no item");
+}
+
 Test(router, overlong_path)
 {
 	struct route_match m;
