@@ -108,4 +108,6 @@ void api_register_statements(void)
 	public_register_statements();
 	statistics_register_statements();
 	write_register_statements();
+	subscriptions_register_statements();
+	deliveries_register_statements();
 }
