@@ -347,9 +347,25 @@ static double next_due(PGconn *conn)
 	return wait;
 }
 
-/* Waits for a notification, the stop signal or `seconds`; drains the notifications. */
+/* Drops the notifications received so far; whether there were any. */
+static bool drain_notifications(PGconn *conn)
+{
+	bool any = false;
+	PGnotify *note;
+	while ((note = PQnotifies(conn)) != NULL) {
+		PQfreemem(note);
+		any = true;
+	}
+	return any;
+}
+
+/* Waits for a notification, the stop signal or `seconds`. A notification that came in with
+ * the answer of an earlier statement is already read: it ends the wait at once. */
 static void wait_for_news(PGconn *conn, double seconds)
 {
+	PQconsumeInput(conn);
+	if (drain_notifications(conn))
+		return;
 	struct pollfd pfd[2] = {{.fd = PQsocket(conn), .events = POLLIN},
 	                        {.fd = wake_pipe[0], .events = POLLIN}};
 	int ms = (int)(seconds * 1000);
@@ -357,9 +373,7 @@ static void wait_for_news(PGconn *conn, double seconds)
 		ms = 1;
 	if (poll(pfd, 2, ms) > 0 && (pfd[0].revents & POLLIN))
 		PQconsumeInput(conn);
-	PGnotify *note;
-	while ((note = PQnotifies(conn)) != NULL)
-		PQfreemem(note);
+	drain_notifications(conn);
 }
 
 static void pause_a_little(double seconds)
