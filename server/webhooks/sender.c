@@ -42,11 +42,13 @@ static const char sql_sequence[] =
 
 /* Claims the due head of one subscription nobody is sending to ($1: this claim's token). A
  * claim is free when its session is gone (a dead server, a restarted database) or its time
- * is up. The delivery row is updated too, so that a head another sender has dealt with since
- * this statement's snapshot is seen as it is now (re-checked under its row lock), not sent
- * twice. Columns: subscription id, url, secret, the previous secret while it still signs,
- * delivery seq, its webhook id, dataset, record id, op, version, the Unix time of the change
- * before it in the feed (for its cursor), its position, its time, attempts so far. */
+ * is up. The lock is FOR NO KEY UPDATE: writes that queue deliveries hold a key-share lock on
+ * the subscription (the foreign key) until they commit, and must neither wait for a claim nor
+ * make one wait. The delivery row is updated too, so that a head another sender has dealt
+ * with since this statement's snapshot is seen as it is now (re-checked under its row lock),
+ * not sent twice. Columns: subscription id, url, secret, the previous secret while it still
+ * signs, delivery seq, its webhook id, dataset, record id, op, version, the Unix time of the
+ * change before it in the feed (for its cursor), its position, its time, attempts so far. */
 static const char sql_claim[] =
     "WITH cand AS (SELECT s.id, h.seq FROM webhook_subscriptions s " HEAD
     " WHERE s.status = 'active' AND h.next_attempt_at <= now() "
