@@ -8,7 +8,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       gcc libc6-dev make cmake pkg-config \
       libmicrohttpd-dev libjansson-dev libpq-dev \
-      nettle-dev libgnutls28-dev libcsv-dev \
+      nettle-dev libgnutls28-dev libcsv-dev libcurl4-gnutls-dev \
       nodejs npm ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -35,7 +35,7 @@ FROM debian:12-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libmicrohttpd12 libjansson4 libpq5 libnettle8 libgnutls30 libcsv3 \
-      ca-certificates curl \
+      libcurl3-gnutls ca-certificates curl \
  && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --user-group \
       --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin soilshare

@@ -23,8 +23,11 @@ struct config {
 	double feed_retention_sec;
 	double public_rate_per_sec; /* per client address, on the pages and data without a key */
 	double public_rate_burst;
-	const char *map_tiles;  /* tile URL template for the maps, or NULL: none */
-	const char *log_format; /* the access log: "json", "text" or "none" */
+	const char *map_tiles;     /* tile URL template for the maps, or NULL: none */
+	const char *log_format;    /* the access log: "json", "text" or "none" */
+	const char *webhook_allow; /* CIDR list deliveries may go to, or NULL: none */
+	double webhook_retry_base; /* seconds: the base of the retry schedule */
+	int webhook_senders;       /* threads sending webhook deliveries */
 };
 
 /* Fills `c` from defaults, then `getenv_fn` (may be NULL), then flags in argv

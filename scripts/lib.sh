@@ -2,11 +2,12 @@
 # the demo data. Sourced, not run.
 
 PGBIN=/usr/lib/postgresql/15/bin
-RUNTIME_PACKAGES="libmicrohttpd12 libjansson4 libpq5 libcsv3 postgresql-15 postgresql-15-postgis-3 curl jq"
+RUNTIME_PACKAGES="libmicrohttpd12 libjansson4 libpq5 libcsv3 libcurl3-gnutls postgresql-15 postgresql-15-postgis-3
+  curl jq"
 # Node.js and npm install Leaflet for the public page, which the build embeds (web/).
 BUILD_PACKAGES="gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libpq-dev nettle-dev
-  libgnutls28-dev libcsv-dev nodejs"
-TEST_PACKAGES="libcriterion-dev libcurl4-gnutls-dev"
+  libgnutls28-dev libcsv-dev libcurl4-gnutls-dev nodejs"
+TEST_PACKAGES="libcriterion-dev"
 # The browser test of the public page (tests/browser): Chromium, and fonts for its Chinese.
 BROWSER_PACKAGES="chromium fonts-noto-cjk"
 # GDAL's ogrinfo and ogr2ogr, for the test of /ogc with a GIS client (tests/gis).

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "webhooks.h"
 
 enum opt_kind { OPT_STR, OPT_INT, OPT_DOUBLE };
 
@@ -59,6 +60,16 @@ static const struct option_def options[] = {
      "tile URL template for the maps of /public/ and /dashboard/, e.g. "
      "https://tiles.example/{z}/{x}/{y}.png "
      "(default: none; the maps draw the plots alone and need no internet)"},
+    {"webhook-allow", "WEBHOOK_ALLOW", OPT_STR, OFF(webhook_allow), 0, 0,
+     "networks webhook deliveries may go to, as CIDR blocks separated by commas, e.g. "
+     "10.20.0.0/16,127.0.0.1/32 (default: none, so nothing is delivered; loopback only when "
+     "listed)"},
+    {"webhook-retry-base", "WEBHOOK_RETRY_BASE", OPT_DOUBLE, OFF(webhook_retry_base), 0.0001, 3600,
+     "seconds of the first webhook retry wait; the later ones are multiples of it: 5 s, 30 s, "
+     "2 min, 10 min, 30 min, 1 h, 3 h, then 6 h, over 28 hours in all (default 5)"},
+    {"webhook-senders", "WEBHOOK_SENDERS", OPT_INT, OFF(webhook_senders), 0, 64,
+     "threads sending webhook deliveries, each with its own database connection; 0 leaves "
+     "sending to other servers (default 2)"},
 };
 
 /* A tile URL template the public map can use: absolute http(s) or a path of this server's
@@ -114,6 +125,8 @@ int config_parse(struct config *c, int argc, char **argv, const char *(*getenv_f
 	    .public_rate_per_sec = 20,
 	    .public_rate_burst = 60,
 	    .log_format = "json",
+	    .webhook_retry_base = 5,
+	    .webhook_senders = 2,
 	};
 	const size_t n_opts = sizeof(options) / sizeof(options[0]);
 	for (size_t i = 0; getenv_fn && i < n_opts; i++) {
@@ -158,6 +171,9 @@ int config_parse(struct config *c, int argc, char **argv, const char *(*getenv_f
 		         c->log_format);
 		return -1;
 	}
+	struct webhook_allow allow;
+	if (webhook_allow_parse(c->webhook_allow, &allow, errbuf, size) < 0)
+		return -1;
 	if (c->map_tiles && !map_tiles_valid(c->map_tiles)) {
 		snprintf(
 		    errbuf, size,

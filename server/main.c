@@ -11,6 +11,7 @@
 #include "db.h"
 #include "feed.h"
 #include "refdata.h"
+#include "webhooks.h"
 
 static const char *env(const char *name)
 {
@@ -116,6 +117,22 @@ static int serve(struct config *cfg)
 		fprintf(stderr, "soilshare: cannot start the feed thread\n");
 		return 1;
 	}
+	struct webhook_allow allow; /* config_parse() has checked it */
+	char err_allow[256];
+	if (webhook_allow_parse(cfg->webhook_allow, &allow, err_allow, sizeof(err_allow)) < 0) {
+		fprintf(stderr, "soilshare: %s\n", err_allow);
+		return 2;
+	}
+	struct webhook_config wc = {.conninfo = cfg->database_url,
+	                            .allow = &allow,
+	                            .allow_text = cfg->webhook_allow,
+	                            .retry_base = cfg->webhook_retry_base,
+	                            .senders = cfg->webhook_senders};
+	webhooks_configure(&wc);
+	if (webhooks_start() < 0) {
+		fprintf(stderr, "soilshare: cannot start the webhook senders\n");
+		return 1;
+	}
 	/* A worker that connects on its first request makes its clients wait. */
 	db_connect_ahead(cfg->threads);
 	char err[256];
@@ -133,6 +150,7 @@ static int serve(struct config *cfg)
 	http_stop_accepting();
 	feed_stop(); /* long-polls answer now: no suspended connection may outlive the daemon */
 	http_stop(d, cfg->drain_timeout_sec);
+	webhooks_stop();
 	fprintf(stderr, "soilshare: stopped\n");
 	return 0;
 }

@@ -109,4 +109,6 @@ void api_register_statements(void)
 	statistics_register_statements();
 	ogc_register_statements();
 	write_register_statements();
+	subscriptions_register_statements();
+	deliveries_register_statements();
 }

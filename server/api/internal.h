@@ -17,6 +17,14 @@ void findings_register_statements(void);
 void public_register_statements(void);
 void statistics_register_statements(void);
 void ogc_register_statements(void);
+void subscriptions_register_statements(void);
+void deliveries_register_statements(void);
+
+/* Webhook subscriptions belong to the calling agency: its code, or "district:<code>" for a
+ * district key (subscriptions.c). */
+const char *subscription_owner(struct request *req);
+/* 404 for a subscription id the caller does not own (or that does not exist). */
+void subscription_not_found(struct request *req);
 
 /* The per-address limit of the pages and data that need no key (public.c): false after
  * answering 429. */

@@ -11,6 +11,7 @@
 #include "internal.h"
 #include "metrics.h"
 #include "strbuf.h"
+#include "webhooks.h"
 
 static const char sql_schema_version[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
 static const char sql_catalogue[] =
@@ -30,9 +31,18 @@ static const char sql_open_findings[] =
     "SELECT r.rule, count(f.id) FROM rules r "
     "LEFT JOIN findings f ON f.rule = r.rule AND f.status = 'open' GROUP BY r.rule ORDER BY r.rule";
 
+/* Pending webhook deliveries per subscription, zeros included, for /metrics. */
+static const char sql_webhook_backlog[] =
+    "SELECT s.id, s.status, count(d.seq) FROM webhook_subscriptions s "
+    "LEFT JOIN webhook_deliveries d ON d.subscription_id = s.id AND d.status = 'pending' "
+    "GROUP BY s.id, s.status ORDER BY s.id";
+
 static const struct db_stmt statements[] = {
-    {"schema_version", sql_schema_version}, {"metrics_open_findings", sql_open_findings},
-    {"catalogue", sql_catalogue},           {"districts_json", sql_districts},
+    {"schema_version", sql_schema_version},
+    {"metrics_open_findings", sql_open_findings},
+    {"metrics_webhook_backlog", sql_webhook_backlog},
+    {"catalogue", sql_catalogue},
+    {"districts_json", sql_districts},
     {"agencies_json", sql_agencies},
 };
 
@@ -85,6 +95,21 @@ void handle_metrics(struct request *req)
 		for (int i = 0; i < PQntuples(res); i++)
 			strbuf_addf(&sb, "soilshare_findings_open{rule=\"%s\"} %s\n",
 			            PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
+	}
+	PQclear(res);
+	webhooks_metrics(&sb);
+	res = db_exec("metrics_webhook_backlog", 0, NULL);
+	if (res && PQresultStatus(res) == PGRES_TUPLES_OK) {
+		strbuf_adds(&sb,
+		            "# HELP soilshare_webhook_backlog Webhook deliveries waiting to be "
+		            "delivered, by subscription.\n"
+		            "# TYPE soilshare_webhook_backlog gauge\n");
+		for (int i = 0; i < PQntuples(res); i++)
+			strbuf_addf(&sb,
+			            "soilshare_webhook_backlog{subscription=\"%s\",status=\"%s\"} "
+			            "%s\n",
+			            PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+			            PQgetvalue(res, i, 2));
 	}
 	PQclear(res);
 	size_t len;

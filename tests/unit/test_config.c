@@ -249,3 +249,30 @@ Test(config, log_format_and_read_url)
 	cr_assert_str_eq(c.log_format, "none");
 	expect_bad(NULL, ARGV("--log-format", "xml"), "--log-format");
 }
+
+Test(config, webhook_options)
+{
+	struct config c;
+	char err[256];
+	cr_assert_eq(config_parse(&c, 0, NULL, NULL, err, sizeof(err)), 0);
+	cr_assert_null(c.webhook_allow, "no network allowed by default");
+	cr_assert_float_eq(c.webhook_retry_base, 5.0, 1e-9, "the real schedule by default");
+	cr_assert_eq(c.webhook_senders, 2);
+
+	static const char *const env[] = {"WEBHOOK_ALLOW=10.20.0.0/16, 127.0.0.1/32",
+	                                  "WEBHOOK_RETRY_BASE=0.05", NULL};
+	cr_assert_eq(parse_args(&c, env, ARGV("--webhook-senders", "4"), err, sizeof(err)), 0, "%s",
+	             err);
+	cr_assert_str_eq(c.webhook_allow, "10.20.0.0/16, 127.0.0.1/32");
+	cr_assert_float_eq(c.webhook_retry_base, 0.05, 1e-9);
+	cr_assert_eq(c.webhook_senders, 4);
+
+	cr_assert_eq(
+	    parse_args(&c, NULL, ARGV("--webhook-allow", "10.20.0.1/16"), err, sizeof(err)), -1,
+	    "host bits past the prefix");
+	cr_assert(strstr(err, "10.20.0.1/16"), "names the bad network: %s", err);
+	cr_assert_eq(parse_args(&c, NULL, ARGV("--webhook-allow=localhost"), err, sizeof(err)), -1,
+	             "a name is no network");
+	cr_assert_eq(parse_args(&c, NULL, ARGV("--webhook-retry-base", "0"), err, sizeof(err)), -1,
+	             "a base of 0 would retry at once");
+}

@@ -250,6 +250,26 @@ Test(router, two_placeholders)
 	             ROUTE_NOT_FOUND, "an empty feature id");
 }
 
+Test(router, second_placeholder_of_a_delivery)
+{
+	static const struct route retries[] = {
+	    {HTTP_GET, "/v1/subscriptions/{id}", h_get, false, false, false},
+	    {HTTP_POST, "/v1/subscriptions/{id}/deliveries/{delivery_id}/retry", h_put, false,
+	     false, false},
+	};
+	struct route_match m;
+	cr_assert_eq(router_match(retries, 2, HTTP_POST,
+	                          "/v1/subscriptions/sub_1/deliveries/msg_2/retry", is_dataset, &m),
+	             ROUTE_FOUND);
+	cr_assert_eq(m.route->handler, h_put);
+	cr_assert_str_eq(m.id, "sub_1", "the first placeholder is the id");
+	cr_assert_str_eq(m.sub, "msg_2", "the second is the sub-id");
+	cr_assert_eq(router_match(retries, 2, HTTP_GET, "/v1/subscriptions/sub_1", is_dataset, &m),
+	             ROUTE_FOUND);
+	cr_assert_str_eq(m.id, "sub_1");
+	cr_assert_null(m.sub, "one placeholder: no sub-id");
+}
+
 Test(router, overlong_path)
 {
 	struct route_match m;
