@@ -15,4 +15,10 @@ int cursor_encode(uint32_t filter_hash, const char *last_id, char *out, size_t s
  * `last_id` receives a NUL-terminated id (size >= CURSOR_MAX). */
 int cursor_decode(const char *cursor, uint32_t *filter_hash, char *last_id, size_t size);
 
+/* The keyset position of a page's cursor for a query whose filters hash to `filter_hash`:
+ * 0 with the id in `last_id`, CURSOR_FOREIGN for text this service did not make, or
+ * CURSOR_OTHER_FILTERS for a cursor of a query with other filters. */
+enum { CURSOR_FOREIGN = -1, CURSOR_OTHER_FILTERS = -2 };
+int cursor_resume(const char *cursor, uint32_t filter_hash, char *last_id, size_t size);
+
 #endif

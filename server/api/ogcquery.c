@@ -298,19 +298,17 @@ int ogc_items_query_parse(const struct dataset *ds, const struct refdata *ref,
 	q->filter_hash = fnv1a32(chosen.buf, chosen.len, q->filters.filter_hash);
 	strbuf_release(&chosen);
 	if (cursor) {
-		uint32_t h;
-		if (cursor_decode(cursor, &h, q->after_id, sizeof(q->after_id)) < 0) {
+		int at = cursor_resume(cursor, q->filter_hash, q->after_id, sizeof(q->after_id));
+		if (at == CURSOR_FOREIGN)
 			snprintf(errbuf, size,
 			         "cursor is not one this service issued; follow the next link of "
 			         "the previous page unchanged");
-			ogc_items_query_release(q);
-			return -1;
-		}
-		if (h != q->filter_hash) {
+		else if (at == CURSOR_OTHER_FILTERS)
 			snprintf(errbuf, size,
 			         "cursor belongs to a query with other bbox, datetime or filters; "
 			         "follow the next link unchanged, or start again without a "
 			         "cursor");
+		if (at < 0) {
 			ogc_items_query_release(q);
 			return -1;
 		}

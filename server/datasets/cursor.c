@@ -44,3 +44,11 @@ int cursor_decode(const char *cursor, uint32_t *filter_hash, char *last_id, size
 	*filter_hash = h;
 	return 0;
 }
+
+int cursor_resume(const char *cursor, uint32_t filter_hash, char *last_id, size_t size)
+{
+	uint32_t h;
+	if (cursor_decode(cursor, &h, last_id, size) < 0)
+		return CURSOR_FOREIGN;
+	return h == filter_hash ? 0 : CURSOR_OTHER_FILTERS;
+}

@@ -318,18 +318,16 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
 	strbuf_release(&filters);
 	q->link_query = strbuf_detach(&link, NULL);
 	if (cursor) {
-		uint32_t h;
-		if (cursor_decode(cursor, &h, q->after_id, sizeof(q->after_id)) < 0) {
+		int at = cursor_resume(cursor, q->filter_hash, q->after_id, sizeof(q->after_id));
+		if (at == CURSOR_FOREIGN)
 			snprintf(errbuf, size,
 			         "cursor is not one this service issued; use next_cursor from the "
 			         "previous page unchanged");
-			list_query_release(q);
-			return -1;
-		}
-		if (h != q->filter_hash) {
+		else if (at == CURSOR_OTHER_FILTERS)
 			snprintf(errbuf, size,
 			         "cursor belongs to a list with other filters; repeat the first "
 			         "request's filters with it, or start again without a cursor");
+		if (at < 0) {
 			list_query_release(q);
 			return -1;
 		}

@@ -293,3 +293,13 @@ Test(cursor, id_not_utf8_rejected)
 	encode_plain("c1:811c9dc5:\xed\xa0\x80", enc, sizeof(enc));
 	cr_assert_eq(cursor_decode(enc, &h, id, sizeof(id)), -1, "a UTF-16 surrogate");
 }
+
+Test(cursor, resume_tells_foreign_from_other_filters)
+{
+	char cursor[CURSOR_MAX], id[CURSOR_MAX];
+	cr_assert_eq(cursor_encode(0x1234abcd, "110105-2023-0012", cursor, sizeof(cursor)), 0);
+	cr_assert_eq(cursor_resume(cursor, 0x1234abcd, id, sizeof(id)), 0);
+	cr_assert_str_eq(id, "110105-2023-0012");
+	cr_assert_eq(cursor_resume(cursor, 0x1234abce, id, sizeof(id)), CURSOR_OTHER_FILTERS);
+	cr_assert_eq(cursor_resume("not-a-cursor", 0x1234abcd, id, sizeof(id)), CURSOR_FOREIGN);
+}
