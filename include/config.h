@@ -23,8 +23,9 @@ struct config {
 	double feed_retention_sec;
 	double public_rate_per_sec; /* per client address, on the pages and data without a key */
 	double public_rate_burst;
-	const char *map_tiles;  /* tile URL template for the public map, or NULL: none */
-	const char *log_format; /* the access log: "json", "text" or "none" */
+	const char *map_tiles;    /* tile URL template for the public map, or NULL: none */
+	const char *log_format;   /* the access log: "json", "text" or "none" */
+	const char *log_key_file; /* the verifiable log's signing key, or NULL: sign nothing */
 };
 
 /* Fills `c` from defaults, then `getenv_fn` (may be NULL), then flags in argv
