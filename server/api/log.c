@@ -136,11 +136,10 @@ void handle_log_checkpoint(struct request *req)
 	if (failed(req, tlog_checkpoint(&note, &len, &res), res))
 		return;
 	if (!note) {
-		problem_ex(
-		    req, 503, "log-unavailable", "Service Unavailable", NULL, "Retry-After: 60",
-		    "the log has no signed checkpoint yet: its servers sign checkpoints with "
-		    "the key their operator gives with --log-key (README, \"Verifiable "
-		    "log\"); ask the operator to configure it");
+		problem(req, 503, "log-unavailable", "Service Unavailable",
+		        "the log has no signed checkpoint yet: its servers sign checkpoints with "
+		        "the key their operator gives with --log-key (README, \"Verifiable "
+		        "log\"); ask the operator to configure it");
 		return;
 	}
 	respond_owned(req, 200, "text/plain; charset=utf-8", note, len, "Cache-Control: no-store");

@@ -309,7 +309,7 @@ int tlog_verify(const struct note_key *pinned, bool quiet)
 		       r.problems, r.problems == 1 ? "" : "s", r.first_bad);
 		return 1;
 	}
-	printf("log verify: %" PRIu64 " entries, their tree and %zu checkpoints match%s%s\n", size,
-	       ncp, ncp ? "; signed by " : "", ncp ? key.name : "");
+	printf("log verify: %" PRIu64 " entries, their tree and %zu checkpoint%s match%s%s\n", size,
+	       ncp, ncp == 1 ? "" : "s", ncp ? "; signed by " : "", ncp ? key.name : "");
 	return 0;
 }
