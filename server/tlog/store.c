@@ -31,10 +31,10 @@ static const char sql_nodes[] =
 static const char sql_entries[] =
     "SELECT c.pos - 1, change_entry(c)::text FROM changes c WHERE c.pos > $1 AND c.pos <= $2 "
     "ORDER BY c.pos";
-/* New nodes: levels, indexes, and their hashes as one hex text, 64 digits each. */
+/* New nodes: their levels, indexes and hashes (in hex), as three arrays. */
 static const char sql_insert_nodes[] =
-    "INSERT INTO log_nodes (level, idx, hash) SELECT l, i, decode(substr($3, (o * 64 - 63)::int, "
-    "64), 'hex') FROM unnest($1::smallint[], $2::bigint[]) WITH ORDINALITY AS t(l, i, o)";
+    "INSERT INTO log_nodes (level, idx, hash) SELECT l, i, decode(h, 'hex') "
+    "FROM unnest($1::smallint[], $2::bigint[], $3::text[]) AS t(l, i, h)";
 static const char sql_set_size[] = "UPDATE log_state SET size = $1";
 static const char sql_set_key[] =
     "UPDATE log_state SET verifier_key = $1 WHERE verifier_key IS NULL";
@@ -279,6 +279,8 @@ static void collect(void *ctx, unsigned level, uint64_t index, const struct merk
 	hash_hex(h, hex);
 	strbuf_addf(&b->levels, "%s%u", b->nodes ? "," : "", level);
 	strbuf_addf(&b->indexes, "%s%" PRIu64, b->nodes ? "," : "", index);
+	if (b->nodes)
+		strbuf_addc(&b->hashes, ',');
 	strbuf_add(&b->hashes, hex, 2 * MERKLE_HASH_LEN);
 	b->nodes++;
 }
@@ -415,6 +417,7 @@ static long append_batch(char *errbuf, size_t size)
 	strbuf_init(&b.hashes, 64);
 	strbuf_addc(&b.levels, '{');
 	strbuf_addc(&b.indexes, '{');
+	strbuf_addc(&b.hashes, '{');
 	char why[512] = "";
 	PGresult *st = NULL;
 	if (exec_ok("log_lock", 0, NULL, errbuf, size) < 0)
@@ -456,6 +459,7 @@ static long append_batch(char *errbuf, size_t size)
 		snprintf(size_text, sizeof(size_text), "%" PRIu64, f.size);
 		strbuf_addc(&b.levels, '}');
 		strbuf_addc(&b.indexes, '}');
+		strbuf_addc(&b.hashes, '}');
 		const char *params[] = {b.levels.buf, b.indexes.buf, b.hashes.buf};
 		const char *size_params[] = {size_text};
 		if (exec_ok("log_insert_nodes", 3, params, errbuf, size) < 0 ||
