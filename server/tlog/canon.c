@@ -28,37 +28,48 @@ static int split_exponential(const char *text, char *digits, size_t size, int *e
 	return 0;
 }
 
-/* The shortest digits d1..dk and the point n with a == 0.d1..dk × 10^n, for a finite a > 0:
- * the fewest digits that read back as a, and of those the nearest to a (ECMA-262,
- * Number::toString, step 5). */
-static void shortest(double a, char *digits, size_t size, int *point)
+/* Whether `p` significant digits can write the finite a > 0 so that it reads back as a; if so,
+ * those digits (the nearest such) and the exponent of the first. */
+static bool digits_of(double a, int p, char *digits, size_t size, int *exp)
 {
 	char text[48];
-	int exp = 0;
-	for (int p = 1; p <= 17; p++) {
-		snprintf(text, sizeof(text), "%.*e", p - 1, a);
-		split_exponential(text, digits, size, &exp);
-		if (strtod(text, NULL) == a)
-			break;
-		/* The nearest p digits do not read back, but one digit string next to them
-		 * can, where the doubles above a are spaced twice as far as those below. */
-		uint64_t m = strtoull(digits, NULL, 10);
-		bool found = false;
-		for (int step = -1; step <= 1 && !found; step += 2) {
-			uint64_t c = step < 0 ? m - 1 : m + 1;
-			char cand[32];
-			int len = snprintf(cand, sizeof(cand), "%" PRIu64, c);
-			if (len != p)
-				continue;
-			snprintf(text, sizeof(text), "%se%d", cand, exp - (p - 1));
-			if (strtod(text, NULL) == a) {
-				snprintf(digits, size, "%s", cand);
-				found = true;
-			}
+	snprintf(text, sizeof(text), "%.*e", p - 1, a);
+	split_exponential(text, digits, size, exp);
+	if (strtod(text, NULL) == a)
+		return true;
+	/* The nearest p digits do not read back, but a digit string next to them can, where
+	 * the doubles above a are spaced twice as far as those below. */
+	uint64_t m = strtoull(digits, NULL, 10);
+	for (int step = -1; step <= 1; step += 2) {
+		uint64_t c = step < 0 ? m - 1 : m + 1;
+		char cand[32];
+		int len = snprintf(cand, sizeof(cand), "%" PRIu64, c);
+		if (len != p || (size_t)len >= size)
+			continue;
+		snprintf(text, sizeof(text), "%se%d", cand, *exp - (p - 1));
+		if (strtod(text, NULL) == a) {
+			memcpy(digits, cand, (size_t)len + 1);
+			return true;
 		}
-		if (found)
-			break;
 	}
+	return false;
+}
+
+/* The shortest digits d1..dk and the point n with a == 0.d1..dk × 10^n, for a finite a > 0:
+ * the fewest digits that read back as a, and of those the nearest to a (ECMA-262,
+ * Number::toString, step 5). A double always reads back from 17 digits, and whoever can be
+ * written with p digits can with p + 1, so the fewest are found by bisection. */
+static void shortest(double a, char *digits, size_t size, int *point)
+{
+	int lo = 1, hi = 17, exp = 0;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (digits_of(a, mid, digits, size, &exp))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	digits_of(a, lo, digits, size, &exp);
 	size_t k = strlen(digits);
 	while (k > 1 && digits[k - 1] == '0')
 		digits[--k] = '\0';

@@ -16,8 +16,11 @@
 /* How far the tree is behind the feed, and whether its size has a checkpoint. */
 static const char sql_lag[] = "SELECT s.size, f.last_pos, (SELECT max(size) FROM log_checkpoints) "
                               "FROM log_state s, feed_state f";
-/* One appender at a time, over every server. */
+/* One appender at a time, over every server. A batch of TLOG_BATCH entries takes about a
+ * second; the server's statement timeout is for requests, and the appender's transaction
+ * gets a minute, so that a busy database slows the log down rather than stopping it. */
 static const char sql_lock[] = "SELECT pg_advisory_xact_lock(7438203)";
+static const char sql_timeout[] = "SELECT set_config('statement_timeout', '60s', true)";
 static const char sql_state[] =
     "SELECT s.size, s.verifier_key, c.size, encode(c.root, 'hex') FROM log_state s "
     "LEFT JOIN LATERAL (SELECT size, root FROM log_checkpoints ORDER BY size DESC LIMIT 1) c "
@@ -47,6 +50,7 @@ static const char sql_checkpoint[] = "SELECT note FROM log_checkpoints ORDER BY 
 static const struct db_stmt statements[] = {
     {"log_lag", sql_lag},
     {"log_lock", sql_lock},
+    {"log_timeout", sql_timeout},
     {"log_state", sql_state},
     {"log_nodes", sql_nodes},
     {"log_entries", sql_entries},
@@ -420,7 +424,8 @@ static long append_batch(char *errbuf, size_t size)
 	strbuf_addc(&b.hashes, '{');
 	char why[512] = "";
 	PGresult *st = NULL;
-	if (exec_ok("log_lock", 0, NULL, errbuf, size) < 0)
+	if (exec_ok("log_timeout", 0, NULL, errbuf, size) < 0 ||
+	    exec_ok("log_lock", 0, NULL, errbuf, size) < 0)
 		goto out;
 	st = db_exec("log_state", 0, NULL);
 	if (!st || PQresultStatus(st) != PGRES_TUPLES_OK || PQntuples(st) != 1) {
