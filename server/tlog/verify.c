@@ -270,8 +270,13 @@ int tlog_verify(const struct note_key *pinned, bool quiet)
 	}
 	size_t ncp = (size_t)PQntuples(cres), next_cp = 0;
 	struct checkpoint_row *cps = calloc(ncp ? ncp : 1, sizeof(*cps));
+	if (!cps) {
+		fprintf(stderr, "log verify: out of memory\n");
+		PQclear(cres);
+		return 2;
+	}
 	struct run r = {.first_bad = UINT64_MAX};
-	for (size_t i = 0; cps && i < ncp; i++) {
+	for (size_t i = 0; i < ncp; i++) {
 		cps[i].size = strtoull(PQgetvalue(cres, (int)i, 0), NULL, 10);
 		if (tlog_hex_hash(PQgetvalue(cres, (int)i, 1), &cps[i].root) < 0)
 			memset(&cps[i].root, 0, sizeof(cps[i].root));
@@ -281,7 +286,7 @@ int tlog_verify(const struct note_key *pinned, bool quiet)
 	while (next_cp < ncp && cps[next_cp].size == 0)
 		check_checkpoint(&r, &cps[next_cp++], &f, &key);
 	int rc = 0;
-	for (uint64_t lo = 0; cps && lo < size && rc == 0; lo += CHUNK)
+	for (uint64_t lo = 0; lo < size && rc == 0; lo += CHUNK)
 		rc = verify_chunk(&r, &f, lo, lo + CHUNK < size ? lo + CHUNK : size, cps, ncp,
 		                  &next_cp, &key);
 	PGresult *count = db_exec("log_verify_count", 0, NULL);
