@@ -270,6 +270,20 @@ out:
 	return st;
 }
 
+/* The root of the stored tree's first `n` entries: 0, or -1 when a node is missing or the
+ * database cannot be read. */
+static int stored_root(uint64_t n, struct merkle_hash *root)
+{
+	struct node_set *s = calloc(1, sizeof(*s));
+	PGresult *failed = NULL;
+	int rc = -1;
+	if (s && merkle_root(n, gather, s, root) == 0 && fetch_set(s, &failed) == TLOG_OK)
+		rc = merkle_root(n, hand_out, s, root);
+	PQclear(failed);
+	free(s);
+	return rc;
+}
+
 /* What one batch appends: the new nodes as the insert statement takes them. */
 struct batch {
 	struct strbuf levels, indexes, hashes;
@@ -440,17 +454,20 @@ static long append_batch(char *errbuf, size_t size)
 	if (load_frontier(&f, tree_size, errbuf, size) < 0)
 		goto out;
 	/* The stored tree must still be the one its latest checkpoint signed. */
-	if (signed_before && signed_size == tree_size) {
+	if (signed_before) {
 		struct merkle_hash root, signed_root;
-		merkle_frontier_root(&f, &root);
-		if (tlog_hex_hash(PQgetvalue(st, 0, 3), &signed_root) < 0 ||
+		bool read = true;
+		if (signed_size == tree_size)
+			merkle_frontier_root(&f, &root);
+		else
+			read = stored_root(signed_size, &root) == 0;
+		if (!read || tlog_hex_hash(PQgetvalue(st, 0, 3), &signed_root) < 0 ||
 		    !merkle_hash_equal(&root, &signed_root)) {
-			snprintf(
-			    errbuf, size,
-			    "not appending: the stored tree of %" PRIu64
-			    " entries does not have the root its latest checkpoint signed; run "
-			    "`soilshare log verify`",
-			    tree_size);
+			snprintf(errbuf, size,
+			         "not appending: the stored tree's first %" PRIu64
+			         " entries do not have the root their checkpoint signed; run "
+			         "`soilshare log verify`",
+			         signed_size);
 			goto out;
 		}
 	}

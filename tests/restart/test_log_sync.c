@@ -236,3 +236,20 @@ Test(log_sync, a_rewritten_log_stops_the_client, .timeout = 300, .fini = fini)
 	          "%s", out);
 	free(out);
 }
+
+Test(log_sync, a_server_does_not_sign_over_a_changed_tree, .timeout = 120, .fini = fini)
+{
+	start();
+	for (int i = 0; i < 3; i++)
+		put_survey(i == 1 ? "ES-2" : i == 2 ? "ES-3" : "ES-1", 2021);
+	long size = checkpoint_size();
+	cr_assert_eq(size, 3);
+	/* A node the next checkpoint's root is made from (leaves 0 and 1), changed. */
+	sql("UPDATE log_nodes SET hash = sha256('changed') WHERE level = 1 AND idx = 0");
+	put_survey("ES-4", 2022);
+	cr_assert_eq(checkpoint_size(), size, "the server appends and signs nothing more");
+	char *out;
+	cr_assert_eq(log_verify(&out), 1, "%s", out);
+	cr_assert(strstr(out, "the stored node (level 1, index 0) over seq 0-1"), "%s", out);
+	free(out);
+}
