@@ -5,6 +5,7 @@
 
 #include <libpq-fe.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "auth.h"
 #include "feed.h"
@@ -95,6 +96,9 @@ void handle_subscription_delete(struct request *req);
 void handle_subscription_rotate(struct request *req);
 void handle_deliveries_list(struct request *req);
 void handle_delivery_retry(struct request *req);
+void handle_log_checkpoint(struct request *req);
+void handle_log_inclusion(struct request *req);
+void handle_log_consistency(struct request *req);
 void handle_public_directory(struct request *req);
 void handle_public_directory_changes(struct request *req);
 void handle_public_page(struct request *req);
@@ -192,6 +196,12 @@ int pages_configure(const struct config *cfg);
  * that is not one. */
 int statistics_query_parse(const struct query_arg *args, size_t n, char as_of[11], char *errbuf,
                            size_t size);
+
+/* Pure: the two query parameters of a log proof, `names` (seq and size; from and to), each
+ * a whole number below 2^63, into `values`; -1 with a message for a 400 on a missing,
+ * unknown, repeated or malformed one. */
+int log_query_parse(const struct query_arg *args, size_t n, const char *const names[2],
+                    uint64_t values[2], char *errbuf, size_t size);
 
 /* Every prepared statement of the endpoints, registered before threads start. */
 void api_register_statements(void);

@@ -25,6 +25,7 @@ struct config {
 	double public_rate_burst;
 	const char *map_tiles;     /* tile URL template for the maps, or NULL: none */
 	const char *log_format;    /* the access log: "json", "text" or "none" */
+	const char *log_key_file;  /* the verifiable log's signing key, or NULL: sign nothing */
 	const char *webhook_allow; /* CIDR list deliveries may go to, or NULL: none */
 	double webhook_retry_base; /* seconds: the base of the retry schedule */
 	int webhook_senders;       /* threads sending webhook deliveries */

@@ -1,4 +1,4 @@
-/* Byte encodings and a small hash: hex, base64url, FNV-1a. Pure. */
+/* Byte encodings and a small hash: hex, base64 (standard and URL alphabets), FNV-1a. Pure. */
 #ifndef SOILSHARE_ENCODING_H
 #define SOILSHARE_ENCODING_H
 
@@ -12,6 +12,9 @@ void hex_encode(const unsigned char *in, size_t n, char *out);
  * too small or, on decoding, the text is not canonical base64url. */
 int base64url_encode(const unsigned char *in, size_t n, char *out, size_t size);
 int base64url_decode(const char *in, size_t n, unsigned char *out, size_t size);
+/* base64 with the standard alphabet and '=' padding (RFC 4648 §4), the same way. */
+int base64_std_encode(const unsigned char *in, size_t n, char *out, size_t size);
+int base64_std_decode(const char *in, size_t n, unsigned char *out, size_t size);
 
 /* FNV-1a, for fingerprints of canonical filter text (not for anything secret). */
 uint32_t fnv1a32(const void *data, size_t len, uint32_t h);

@@ -34,6 +34,8 @@ int feed_cursor_decode(const char *cursor, int64_t *pos, int64_t *time);
 struct feed_config {
 	const char *conninfo;
 	double retention_sec;
+	/* Runs on the feed thread after each run of feed_sequence() (NULL: nothing). */
+	void (*tick)(void);
 };
 
 /* Starts the feed thread: it orders finished changes, wakes long-polls and sweeps old

@@ -33,6 +33,7 @@ struct route {
 	bool public;  /* no API key needed */
 	bool csv;     /* also answers Accept: text/csv */
 	bool geojson; /* also answers Accept: application/geo+json */
+	bool text;    /* answers text/plain, and only that (the log's signed checkpoint) */
 };
 
 struct route_match {

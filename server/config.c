@@ -56,6 +56,9 @@ static const struct option_def options[] = {
      "burst size per client address to /public/ (default 60)"},
     {"log-format", "LOG_FORMAT", OPT_STR, OFF(log_format), 0, 0,
      "the access log on stderr, a line per request: json (default), text, or none"},
+    {"log-key", "LOG_KEY_FILE", OPT_STR, OFF(log_key_file), 0, 0,
+     "the file of the key that signs the verifiable log's checkpoints (`soilshare log "
+     "keygen`); without it the server appends the log but signs nothing"},
     {"map-tiles", "MAP_TILES", OPT_STR, OFF(map_tiles), 0, 0,
      "tile URL template for the maps of /public/ and /dashboard/, e.g. "
      "https://tiles.example/{z}/{x}/{y}.png "
@@ -193,9 +196,12 @@ void config_usage(const char *prog)
 	       "       %s keys create --agency CODE [--district CODE] [--expires YYYY-MM-DD] "
 	       "[--label TEXT]\n"
 	       "       %s keys list\n"
-	       "       %s keys revoke KEY_ID\n\n"
+	       "       %s keys revoke KEY_ID\n"
+	       "       %s log keygen --name NAME --out FILE\n"
+	       "       %s log key [FILE]\n"
+	       "       %s log verify [--verifier-key KEY]\n\n"
 	       "options (each also read from the environment variable shown):\n",
-	       prog, prog, prog, prog, prog);
+	       prog, prog, prog, prog, prog, prog, prog, prog);
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
 		printf("  --%-20s %-22s %s\n", options[i].flag, options[i].env, options[i].help);
 }

@@ -1,4 +1,4 @@
-/* soilshare: command-line entry — serve, migrate, and key administration. */
+/* soilshare: command-line entry — serve, migrate, key administration and the log's commands. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +12,7 @@
 #include "feed.h"
 #include "refdata.h"
 #include "webhooks.h"
+#include "tlog.h"
 
 static const char *env(const char *name)
 {
@@ -88,6 +89,21 @@ static int serve(struct config *cfg)
 	db_configure_standby(cfg->database_read_url);
 	auth_register_statements();
 	api_register_statements();
+	tlog_register_statements();
+	if (cfg->log_key_file) {
+		struct note_key key;
+		char kerr[512], vkey[NOTE_KEY_TEXT_MAX];
+		if (tlog_key_load(cfg->log_key_file, &key, kerr, sizeof(kerr)) < 0 ||
+		    note_verifier_key(&key, vkey, sizeof(vkey)) < 0) {
+			fprintf(stderr, "soilshare: --log-key: %s\n", kerr);
+			return 1;
+		}
+		tlog_configure(&key);
+		fprintf(stderr, "soilshare: signing the log's checkpoints with %s\n", vkey);
+	} else {
+		fprintf(stderr, "soilshare: no --log-key: the log is appended but no checkpoint "
+		                "is signed (see README, Verifiable log)\n");
+	}
 	struct auth_config ac = {
 	    .rate_per_sec = cfg->rate_per_sec, .burst = cfg->rate_burst, .cache_ttl_sec = 1.0};
 	auth_configure(&ac);
@@ -112,7 +128,8 @@ static int serve(struct config *cfg)
 	signal(SIGPIPE, SIG_IGN);
 
 	struct feed_config fc = {.conninfo = cfg->database_url,
-	                         .retention_sec = cfg->feed_retention_sec};
+	                         .retention_sec = cfg->feed_retention_sec,
+	                         .tick = tlog_tick};
 	if (feed_start(&fc) < 0) {
 		fprintf(stderr, "soilshare: cannot start the feed thread\n");
 		return 1;
@@ -180,6 +197,8 @@ int main(int argc, char **argv)
 		return cmd[0] == 'k' ? keys_command(url, argc - first, argv + first)
 		                     : reference_command(url, argc - first, argv + first);
 	}
+	if (strcmp(cmd, "log") == 0)
+		return log_command(argc - first, argv + first);
 	if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "migrate") != 0 && strcmp(cmd, "help") != 0) {
 		fprintf(stderr, "soilshare: unknown command \"%s\"; see --help\n", cmd);
 		return 2;

@@ -14,13 +14,11 @@
 
 static const char sql_sequence[] = "SELECT feed_sequence()";
 
-/* Changes after a position, oldest first; columns: the change as JSON, its position,
- * and the Unix time it was made. */
+/* Changes after a position, oldest first; columns: the change as JSON (the entry the
+ * verifiable log hashes, with its leaf index `seq`), its position, and the Unix time it was
+ * made. */
 static const char sql_read[] =
-    "SELECT json_build_object('dataset', dataset, 'id', id, 'op', op, 'version', version, "
-    " 'publisher', publisher, 'changed_at', rfc3339(changed_at), 'record', "
-    "change_record(c))::text, "
-    " pos, extract(epoch FROM changed_at)::bigint "
+    "SELECT change_entry(c)::text, pos, extract(epoch FROM changed_at)::bigint "
     "FROM changes c WHERE pos > $1 AND ($2::jsonb IS NULL OR dataset = ANY (ARRAY (SELECT "
     " jsonb_array_elements_text($2::jsonb)))) "
     "ORDER BY pos LIMIT $3";
@@ -108,7 +106,7 @@ static void answer_latest(struct request *req)
 	respond(req, 200, "application/json", body, (size_t)n, NULL);
 }
 
-static const char *const feed_columns[] = {"dataset",   "id",         "op",     "version",
+static const char *const feed_columns[] = {"seq",       "dataset",    "id",     "op", "version",
                                            "publisher", "changed_at", "record", NULL};
 
 static void answer_page(struct request *req, PGresult *res, int rows, const char *next)

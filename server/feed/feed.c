@@ -1,6 +1,7 @@
-/* The change feed thread: orders finished changes (feed_sequence), wakes long-polls on
- * NOTIFY, drops announced API keys from the key cache, and sweeps idempotency keys past
- * their time. Also the feed's query parsing. */
+/* The change feed thread: orders finished changes (feed_sequence) and then runs the tick it
+ * was given (the verifiable log's appending), wakes long-polls on NOTIFY, drops announced API
+ * keys from the key cache, and sweeps idempotency keys past their time. Also the feed's query
+ * parsing. */
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -334,6 +335,8 @@ static void *feed_main(void *arg)
 		}
 		PGresult *res = PQexec(c, sql_sequence);
 		PQclear(res);
+		if (config.tick)
+			config.tick();
 		struct pollfd pfd = {.fd = PQsocket(c), .events = POLLIN};
 		poll(&pfd, 1, 100);
 		PQconsumeInput(c);

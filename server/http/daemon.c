@@ -197,14 +197,23 @@ static const char *const json_types[] = {"*/*", "application/*", "application/js
                                          "application/problem+json", NULL};
 static const char *const csv_types[] = {"text/csv", "text/*", NULL};
 static const char *const geojson_types[] = {"application/geo+json", NULL};
+static const char *const text_types[] = {"*/*", "text/*", "text/plain", NULL};
 
-/* Content negotiation: JSON by default, CSV or GeoJSON where the route serves them;
- * returns false after answering 406. */
+/* Content negotiation: JSON by default, CSV or GeoJSON where the route serves them, plain
+ * text where that is all a route serves; returns false after answering 406. */
 static bool negotiate(struct request *req, const struct route *r)
 {
 	const char *accept = req_header(req, "Accept");
 	if (!accept || (strncmp(req->path, "/v1/", 4) != 0 && !r->csv && !r->geojson))
 		return true;
+	if (r->text) {
+		if (accept_names(accept, text_types, NULL))
+			return true;
+		problem(req, 406, "not-acceptable", "Not Acceptable",
+		        "this resource is served as text/plain; send Accept: text/plain or leave "
+		        "Accept out");
+		return false;
+	}
 	bool json = accept_names(accept, json_types, NULL);
 	req->want_geojson = r->geojson && !json && accept_names(accept, geojson_types, NULL);
 	req->want_csv = r->csv && !json && !req->want_geojson &&

@@ -1,4 +1,5 @@
-/* Byte encodings and a small hash: hex, base64url, FNV-1a. Pure. */
+/* Byte encodings and a small hash: hex, base64 (standard and URL alphabets), FNV-1a. Pure. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "encoding.h"
@@ -24,11 +25,14 @@ uint32_t fnv1a32(const void *data, size_t len, uint32_t h)
 	return h;
 }
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+static const char b64std[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-int base64url_encode(const unsigned char *in, size_t n, char *out, size_t size)
+/* Base64 with the alphabet `a`; `pad`: '=' to a multiple of four characters. */
+static int encode64(const char *a, bool pad, const unsigned char *in, size_t n, char *out,
+                    size_t size)
 {
-	size_t need = (n * 4 + 2) / 3;
+	size_t need = pad ? (n + 2) / 3 * 4 : (n * 4 + 2) / 3;
 	if (need + 1 > size)
 		return -1;
 	size_t o = 0;
@@ -38,24 +42,28 @@ int base64url_encode(const unsigned char *in, size_t n, char *out, size_t size)
 			v |= (unsigned)in[i + 1] << 8;
 		if (i + 2 < n)
 			v |= in[i + 2];
-		out[o++] = b64[(v >> 18) & 63];
-		out[o++] = b64[(v >> 12) & 63];
+		out[o++] = a[(v >> 18) & 63];
+		out[o++] = a[(v >> 12) & 63];
 		if (i + 1 < n)
-			out[o++] = b64[(v >> 6) & 63];
+			out[o++] = a[(v >> 6) & 63];
+		else if (pad)
+			out[o++] = '=';
 		if (i + 2 < n)
-			out[o++] = b64[v & 63];
+			out[o++] = a[v & 63];
+		else if (pad)
+			out[o++] = '=';
 	}
 	out[o] = '\0';
 	return (int)o;
 }
 
-static int b64val(char c)
+static int b64val(const char *a, char c)
 {
-	const char *p = c ? strchr(b64, c) : NULL;
-	return p ? (int)(p - b64) : -1;
+	const char *p = c ? strchr(a, c) : NULL;
+	return p ? (int)(p - a) : -1;
 }
 
-int base64url_decode(const char *in, size_t n, unsigned char *out, size_t size)
+static int decode64(const char *a, const char *in, size_t n, unsigned char *out, size_t size)
 {
 	if (n % 4 == 1)
 		return -1;
@@ -64,7 +72,7 @@ int base64url_decode(const char *in, size_t n, unsigned char *out, size_t size)
 		int v[4] = {0, 0, 0, 0};
 		size_t k = n - i < 4 ? n - i : 4;
 		for (size_t j = 0; j < k; j++)
-			if ((v[j] = b64val(in[i + j])) < 0)
+			if ((v[j] = b64val(a, in[i + j])) < 0)
 				return -1;
 		unsigned w = (unsigned)v[0] << 18 | (unsigned)v[1] << 12 | (unsigned)v[2] << 6 |
 		             (unsigned)v[3];
@@ -80,4 +88,34 @@ int base64url_decode(const char *in, size_t n, unsigned char *out, size_t size)
 			return -1;
 	}
 	return (int)o;
+}
+
+int base64url_encode(const unsigned char *in, size_t n, char *out, size_t size)
+{
+	return encode64(b64url, false, in, n, out, size);
+}
+
+int base64url_decode(const char *in, size_t n, unsigned char *out, size_t size)
+{
+	return decode64(b64url, in, n, out, size);
+}
+
+int base64_std_encode(const unsigned char *in, size_t n, char *out, size_t size)
+{
+	return encode64(b64std, true, in, n, out, size);
+}
+
+int base64_std_decode(const char *in, size_t n, unsigned char *out, size_t size)
+{
+	if (n % 4 != 0)
+		return -1;
+	/* The padding stands for the bytes a last group lacks: drop it, then decode. */
+	size_t body = n;
+	if (body > 0 && in[body - 1] == '=')
+		body--;
+	if (body > 0 && in[body - 1] == '=')
+		body--;
+	if (n - body > 0 && body % 4 == 0)
+		return -1;
+	return decode64(b64std, in, body, out, size);
 }

@@ -222,9 +222,9 @@ Test(feed, csv_feed)
 	const char *h[] = {"Accept: text/csv", NULL};
 	struct resp *r = call("GET", "/v1/changes?limit=2", key_of("water"), NULL, h);
 	cr_assert_eq(r->status, 200, "%s", r->body);
-	cr_assert(strncmp(r->body, "dataset,id,op,version,publisher,changed_at,record\r\n", 50) ==
-	              0,
-	          "%.80s", r->body);
+	cr_assert(
+	    strncmp(r->body, "seq,dataset,id,op,version,publisher,changed_at,record\r\n", 54) == 0,
+	    "%.80s", r->body);
 	cr_assert(strstr(resp_header(r, "Link"), "rel=\"next\""));
 	resp_free(r);
 }

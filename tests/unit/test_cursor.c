@@ -303,3 +303,31 @@ Test(cursor, resume_tells_foreign_from_other_filters)
 	cr_assert_eq(cursor_resume(cursor, 0x1234abce, id, sizeof(id)), CURSOR_OTHER_FILTERS);
 	cr_assert_eq(cursor_resume("not-a-cursor", 0x1234abcd, id, sizeof(id)), CURSOR_FOREIGN);
 }
+
+Test(encoding, base64_standard)
+{
+	char out[64];
+	unsigned char back[64];
+	static const struct {
+		const char *in, *out;
+	} cases[] = {{"", ""},
+	             {"f", "Zg=="},
+	             {"fo", "Zm8="},
+	             {"foo", "Zm9v"},
+	             {"foob", "Zm9vYg=="},
+	             {"fooba", "Zm9vYmE="},
+	             {"\xfb\xff", "+/8="}};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = strlen(cases[i].in);
+		cr_assert_eq(
+		    base64_std_encode((const unsigned char *)cases[i].in, n, out, sizeof(out)),
+		    (int)strlen(cases[i].out));
+		cr_assert_str_eq(out, cases[i].out);
+		cr_assert_eq(base64_std_decode(out, strlen(out), back, sizeof(back)), (int)n);
+		cr_assert_eq(memcmp(back, cases[i].in, n), 0);
+	}
+	static const char *const bad[] = {"Zg", "Zg=", "Zh==", "Zm9=", "Z===", "Zm9v=", "-_8="};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_eq(base64_std_decode(bad[i], strlen(bad[i]), back, sizeof(back)), -1,
+		             "%s", bad[i]);
+}

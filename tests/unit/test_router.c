@@ -38,14 +38,14 @@ static void h_history(struct request *req)
 }
 
 static const struct route table[] = {
-    {HTTP_GET, "/healthz", h_health, true, false, false},
-    {HTTP_GET, "/v1/datasets", h_catalogue, false, false, false},
-    {HTTP_GET, "/v1/{dataset}", h_list, false, false, false},
-    {HTTP_POST, "/v1/{dataset}", h_bulk, false, false, false},
-    {HTTP_GET, "/v1/{dataset}/{id}", h_get, false, false, false},
-    {HTTP_PUT, "/v1/{dataset}/{id}", h_put, false, false, false},
-    {HTTP_DELETE, "/v1/{dataset}/{id}", h_delete, false, false, false},
-    {HTTP_GET, "/v1/{dataset}/{id}/history", h_history, false, false, false},
+    {HTTP_GET, "/healthz", h_health, true, false, false, false},
+    {HTTP_GET, "/v1/datasets", h_catalogue, false, false, false, false},
+    {HTTP_GET, "/v1/{dataset}", h_list, false, false, false, false},
+    {HTTP_POST, "/v1/{dataset}", h_bulk, false, false, false, false},
+    {HTTP_GET, "/v1/{dataset}/{id}", h_get, false, false, false, false},
+    {HTTP_PUT, "/v1/{dataset}/{id}", h_put, false, false, false, false},
+    {HTTP_DELETE, "/v1/{dataset}/{id}", h_delete, false, false, false, false},
+    {HTTP_GET, "/v1/{dataset}/{id}/history", h_history, false, false, false, false},
 };
 #define N_ROUTES (sizeof(table) / sizeof(table[0]))
 
@@ -176,10 +176,10 @@ Test(router, not_found_paths)
 
 /* A folder route (a pattern ending in '/') and a placeholder of another name than {id}. */
 static const struct route folders[] = {
-    {HTTP_GET, "/public", h_health, true, false, false},
-    {HTTP_GET, "/public/", h_catalogue, true, false, false},
-    {HTTP_GET, "/public/assets/{name}", h_get, true, false, false},
-    {HTTP_GET, "/v1/{dataset}/{id}", h_get, false, false, false},
+    {HTTP_GET, "/public", h_health, true, false, false, false},
+    {HTTP_GET, "/public/", h_catalogue, true, false, false, false},
+    {HTTP_GET, "/public/assets/{name}", h_get, true, false, false, false},
+    {HTTP_GET, "/v1/{dataset}/{id}", h_get, false, false, false, false},
 };
 #define N_FOLDERS (sizeof(folders) / sizeof(folders[0]))
 
@@ -219,9 +219,10 @@ Test(router, named_placeholder)
 
 /* Two placeholders of other names than {dataset}: the first is the id, the second `sub`. */
 static const struct route nested[] = {
-    {HTTP_GET, "/ogc/collections/{collectionId}", h_catalogue, false, false, false},
-    {HTTP_GET, "/ogc/collections/{collectionId}/items", h_list, false, false, false},
-    {HTTP_GET, "/ogc/collections/{collectionId}/items/{featureId}", h_get, false, false, false},
+    {HTTP_GET, "/ogc/collections/{collectionId}", h_catalogue, false, false, false, false},
+    {HTTP_GET, "/ogc/collections/{collectionId}/items", h_list, false, false, false, false},
+    {HTTP_GET, "/ogc/collections/{collectionId}/items/{featureId}", h_get, false, false, false,
+     false},
 };
 #define N_NESTED (sizeof(nested) / sizeof(nested[0]))
 
@@ -253,9 +254,9 @@ Test(router, two_placeholders)
 Test(router, second_placeholder_of_a_delivery)
 {
 	static const struct route retries[] = {
-	    {HTTP_GET, "/v1/subscriptions/{id}", h_get, false, false, false},
+	    {HTTP_GET, "/v1/subscriptions/{id}", h_get, false, false, false, false},
 	    {HTTP_POST, "/v1/subscriptions/{id}/deliveries/{delivery_id}/retry", h_put, false,
-	     false, false},
+	     false, false, false},
 	};
 	struct route_match m;
 	cr_assert_eq(router_match(retries, 2, HTTP_POST,
