@@ -1,0 +1,64 @@
+# Shared shell functions of the benchmarks (bench/run, bench/threads, bench/growth): timing,
+# medians, the generated plots and their bulk load, wrk and pgbench figures. Sourced after
+# scripts/lib.sh, with ROOT and WORK set.
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.3f", b - a}'; }
+# The median of the numbers on stdin.
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+RESULTS=()
+record() { RESULTS+=("$1"); printf '%s\n' "$1"; }
+
+# gen_plots FROM TO DIR: plots BENCH-<FROM>..BENCH-<TO> as JSON arrays of 1,000 in DIR
+# (DIR/<batch>.json), varied over 12 districts, 8 statuses and 8 planned uses.
+gen_plots() {
+  mkdir -p "$3"
+  awk -v from="$1" -v to="$2" -v dir="$3" 'BEGIN {
+    split("110101 110102 110105 110106 110107 110108 110109 110111 110112 110113 110114 110115", d, " ");
+    split("suspected preliminary_survey cleared exceeds_screening detailed_survey risk_assessment listed under_control", st, " ");
+    split("R2 A33 B1 M1 G1 W1 S4 U1", use, " ");
+    for (i = from; i <= to; i++) {
+      f = sprintf("%s/%07d.json", dir, int((i - 1) / 1000));
+      printf "%s{\"id\":\"BENCH-%06d\",\"name\":\"基准测试地块%d\",\"district\":\"%s\",\"status\":\"%s\",\"planned_use\":\"%s\",\"current_use\":\"M1\",\"area_m2\":%d,\"address\":\"北京市基准路%d号\",\"former_industry\":\"化工\",\"pollutants\":[\"As\",\"Pb\"]}", (i > from && (i - 1) % 1000 ? "," : "["), i, i, d[i % 12 + 1], st[i % 8 + 1], use[i % 8 + 1], 1000 + i % 50000, i > f;
+      if (i % 1000 == 0 || i == to) { printf "]" > f; close(f) }
+    }
+  }'
+}
+
+# bulk_post URL KEY DATASET FILE...: one bulk POST per file, one after another; stops at the
+# first answer that is not 200.
+bulk_post() {
+  local url=$1 key=$2 ds=$3 f code
+  shift 3
+  for f in "$@"; do
+    code=$(curl -sS -o "$WORK/bulk.out" -w '%{http_code}' -X POST "$url/v1/$ds" \
+      -H "Authorization: Bearer $key" -H 'Content-Type: application/json' --data-binary "@$f")
+    [ "$code" = 200 ] || { cat "$WORK/bulk.out" >&2; die "bulk POST of $f answered $code"; }
+  done
+}
+
+# wrk_run CONNS SECONDS SCRIPT URL: a wrk run with latency figures kept in $WORK/wrk.out;
+# then wrk_rps and wrk_pct 50|99 (ms) read it.
+wrk_run() { wrk -t2 -c"$1" -d"${2}s" --latency -s "$3" "$4" 2>/dev/null >"$WORK/wrk.out" || true; }
+wrk_rps() { awk '/Requests\/sec/ {print $2}' "$WORK/wrk.out"; }
+wrk_pct() {
+  awk -v p="$1%" '$1 == p {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' "$WORK/wrk.out"
+}
+
+# pgb_run CLIENTS SECONDS SCRIPT: pgbench with prepared statements over SCRIPT (a file readable
+# by postgres), every transaction logged; then pgb_tps and pgb_pct 50|99 (ms) read it.
+pgb_run() {
+  local dir
+  dir=$(mktemp -d "$PG_DIR/pgb.XXXXXX")
+  chmod 777 "$dir"
+  (cd "$dir" && as_postgres "$PGBIN/pgbench" -h "$PG_DIR" -p "$PG_PORT" -U postgres -n -M prepared \
+    -c "$1" -j "$(nproc)" -T "$2" -l -f "$3" soilshare 2>/dev/null >"$WORK/pgb.out") || true
+  cat "$dir"/pgbench_log.* 2>/dev/null | awk '{print $3 / 1000}' | sort -g >"$WORK/pgb.lat"
+  rm -rf "$dir"
+}
+pgb_tps() { awk '/^tps/ {print $3}' "$WORK/pgb.out"; }
+pgb_pct() { awk -v p="$1" '{a[NR]=$1} END {i = int(NR * p / 100); if (i < 1) i = 1; printf "%.2f", a[i]}' "$WORK/pgb.lat"; }
+
+# metric_sum URL NAME: the sum of a Prometheus series' values on URL/metrics (all labels).
+metric_sum() { curl -sS "$1/metrics" | awk -v n="$2" 'index($0, n) == 1 && ($1 == n || substr($1, length(n) + 1, 1) == "{") {s += $NF} END {printf "%.6f", s}'; }
