@@ -26,14 +26,22 @@ gen_plots() {
   }'
 }
 
-# bulk_post URL KEY DATASET FILE...: one bulk POST per file, one after another; stops at the
-# first answer that is not 200.
+# bulk_post URL KEY DATASET FILE...: one bulk POST per file, one after another; a 503 is
+# retried as its Retry-After says (up to 3 times, counted in BULK_RETRIES and reported); any
+# other answer but 200 stops it.
+BULK_RETRIES=0
 bulk_post() {
-  local url=$1 key=$2 ds=$3 f code
+  local url=$1 key=$2 ds=$3 f code try
   shift 3
   for f in "$@"; do
-    code=$(curl -sS -o "$WORK/bulk.out" -w '%{http_code}' -X POST "$url/v1/$ds" \
-      -H "Authorization: Bearer $key" -H 'Content-Type: application/json' --data-binary "@$f")
+    for try in 1 2 3 4; do
+      code=$(curl -sS -o "$WORK/bulk.out" -w '%{http_code}' -X POST "$url/v1/$ds" \
+        -H "Authorization: Bearer $key" -H 'Content-Type: application/json' --data-binary "@$f")
+      [ "$code" = 503 ] && [ "$try" -lt 4 ] || break
+      BULK_RETRIES=$((BULK_RETRIES + 1))
+      log "warning: bulk POST of $f answered 503 ($(jq -r .detail "$WORK/bulk.out")); retrying"
+      sleep 1
+    done
     [ "$code" = 200 ] || { cat "$WORK/bulk.out" >&2; die "bulk POST of $f answered $code"; }
   done
 }
