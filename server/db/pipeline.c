@@ -353,7 +353,6 @@ void db_async_stop(void)
 		fail_all(&lanes[i].incoming);
 		close(lanes[i].efd);
 	}
-	n_lanes = 0;
 }
 
 bool db_async_enabled(void)
@@ -408,8 +407,8 @@ int db_async_exec(const char *stmt, int n, const char *const *params, db_async_d
 	}
 	bool was_empty = !l->incoming.head;
 	queue_push(&l->incoming, op);
-	pthread_mutex_unlock(&l->lock);
 	if (was_empty)
-		wake(l);
+		wake(l); /* under the lock: db_async_stop() closes the descriptor after it */
+	pthread_mutex_unlock(&l->lock);
 	return 0;
 }
