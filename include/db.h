@@ -53,8 +53,9 @@ typedef void (*db_async_done)(void *arg, PGresult *res);
  * standby is configured (reads that may go to the standby stay synchronous). Returns how
  * many run. */
 int db_async_start(int lanes);
-/* Lets the lanes answer what they hold, then stops them; db_async_exec() fails from then on. */
-void db_async_stop(void);
+/* Lets the lanes answer what they hold, for up to `wait_sec` (what is left then gets NULL),
+ * and stops them; db_async_exec() fails from then on. */
+void db_async_stop(int wait_sec);
 /* Whether lanes run and take statements. */
 bool db_async_enabled(void);
 /* Queues a registered read-only statement with at most DB_ASYNC_MAX_PARAMS text parameters

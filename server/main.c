@@ -169,8 +169,9 @@ static int serve(struct config *cfg)
 	fprintf(stderr, "soilshare: %s received, finishing in-flight requests\n",
 	        sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	http_stop_accepting();
-	feed_stop();     /* long-polls answer now: no suspended connection may outlive the daemon */
-	db_async_stop(); /* and so do lookups in the lanes; later ones run on the workers */
+	feed_stop(); /* long-polls answer now: no suspended connection may outlive the daemon */
+	db_async_stop(
+	    cfg->drain_timeout_sec); /* and lookups in the lanes; later ones run on the workers */
 	http_stop(d, cfg->drain_timeout_sec);
 	webhooks_stop();
 	fprintf(stderr, "soilshare: stopped\n");

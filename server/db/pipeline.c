@@ -59,6 +59,8 @@ static int n_lanes;
 static atomic_bool running;
 static atomic_uint next_lane;
 static _Thread_local int my_lane = -1;
+/* When stopping lanes give up on what PostgreSQL has not answered (set before `stopping`). */
+static double stop_deadline;
 
 static double seconds_now(void)
 {
@@ -258,6 +260,7 @@ static void read_results(struct lane *l)
 static void *lane_main(void *arg)
 {
 	struct lane *l = arg;
+	bool stopping = false;
 	for (;;) {
 		PGconn *polled = l->conn;
 		struct pollfd p[2] = {{.fd = l->efd, .events = POLLIN}, {.fd = -1}};
@@ -265,7 +268,7 @@ static void *lane_main(void *arg)
 			p[1].fd = PQsocket(polled);
 			p[1].events = POLLIN | (PQflush(polled) == 1 ? POLLOUT : 0);
 		}
-		if (poll(p, 2, l->retry.head ? RECONNECT_BACKOFF_MS : -1) < 0 && errno != EINTR)
+		if (poll(p, 2, stopping ? 100 : -1) < 0 && errno != EINTR)
 			break;
 		if (p[0].revents) {
 			uint64_t v;
@@ -283,7 +286,7 @@ static void *lane_main(void *arg)
 		if (!batch.head)
 			queue_init(&batch);
 		queue_init(&l->incoming);
-		bool stopping = l->stopping;
+		stopping = l->stopping;
 		pthread_mutex_unlock(&l->lock);
 		queue_append(&l->retry, &batch);
 		batch = l->retry;
@@ -291,7 +294,8 @@ static void *lane_main(void *arg)
 			queue_init(&batch);
 		queue_init(&l->retry);
 		send_batch(l, &batch);
-		if (stopping && !l->sent.head && !l->retry.head)
+		if (stopping &&
+		    ((!l->sent.head && !l->retry.head) || seconds_now() > stop_deadline))
 			break;
 	}
 	fail_all(&l->sent);
@@ -337,10 +341,11 @@ static void wake(struct lane *l)
 		fprintf(stderr, "soilshare: cannot wake a database lane: %s\n", strerror(errno));
 }
 
-void db_async_stop(void)
+void db_async_stop(int wait_sec)
 {
 	if (!atomic_exchange(&running, false))
 		return;
+	stop_deadline = seconds_now() + wait_sec;
 	for (int i = 0; i < n_lanes; i++) {
 		pthread_mutex_lock(&lanes[i].lock);
 		lanes[i].stopping = true;
