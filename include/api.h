@@ -27,6 +27,10 @@ struct call {
 	struct feed_query *feed;
 	double wait_deadline;
 	double parked_at; /* when a long-poll first parked (feed_now()), or 0 */
+	/* A record GET whose lookup went to a database lane: whether it was queued, and the
+	 * result the lane handed back (NULL: the database is away). */
+	bool lookup_queued;
+	PGresult *lookup;
 };
 
 static inline struct call *call_of(struct request *req)

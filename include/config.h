@@ -11,6 +11,7 @@ struct config {
 	const char *bind;
 	int port;
 	int threads;
+	int db_lanes; /* pipelined database connections for record lookups; 0: none */
 	const char *tls_cert;
 	const char *tls_key;
 	int max_connections;

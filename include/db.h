@@ -44,6 +44,27 @@ bool db_in_transaction(void);
 /* Rolls back whatever a finished request left open; called when a request completes. */
 void db_request_done(void);
 
+/* Pipelined reads (db/pipeline.c): a few lanes, each a thread with one connection to the
+ * primary in pipeline mode, carry the statements of many requests at once, so that a worker
+ * that queued one serves its other connections instead of waiting for PostgreSQL. */
+typedef void (*db_async_done)(void *arg, PGresult *res);
+#define DB_ASYNC_MAX_PARAMS 4
+/* Starts `lanes` lanes, each connected, after db_register(); none when `lanes` is 0 or a
+ * standby is configured (reads that may go to the standby stay synchronous). Returns how
+ * many run. */
+int db_async_start(int lanes);
+/* Lets the lanes answer what they hold, for up to `wait_sec` (what is left then gets NULL),
+ * and stops them; db_async_exec() fails from then on. */
+void db_async_stop(int wait_sec);
+/* Whether lanes run and take statements. */
+bool db_async_enabled(void);
+/* Queues a registered read-only statement with at most DB_ASYNC_MAX_PARAMS text parameters
+ * (copied). `done(arg, res)` runs once, on a lane's thread, with the result (done owns it)
+ * or NULL when the database cannot be reached. Returns 0, or -1 when nothing was queued
+ * (no lanes, stopping): `done` never runs then. */
+int db_async_exec(const char *stmt, int n, const char *const *params, db_async_done done,
+                  void *arg);
+
 /* SQLSTATE of an error result, or "" */
 const char *db_sqlstate(const PGresult *res);
 /* Whether the database was unreachable on this thread's last attempt. */

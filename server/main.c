@@ -11,8 +11,8 @@
 #include "db.h"
 #include "feed.h"
 #include "refdata.h"
-#include "webhooks.h"
 #include "tlog.h"
+#include "webhooks.h"
 
 static const char *env(const char *name)
 {
@@ -152,20 +152,26 @@ static int serve(struct config *cfg)
 	}
 	/* A worker that connects on its first request makes its clients wait. */
 	db_connect_ahead(cfg->threads);
+	int lanes = db_async_start(cfg->db_lanes);
 	char err[256];
 	struct MHD_Daemon *d = http_start(cfg, &api_hooks, err, sizeof(err));
 	if (!d) {
 		fprintf(stderr, "soilshare: %s\n", err);
 		return 1;
 	}
-	fprintf(stderr, "soilshare: schema version %d; listening on %s://%s:%d with %d threads\n",
-	        version, cfg->tls_cert ? "https" : "http", cfg->bind, cfg->port, cfg->threads);
+	fprintf(stderr,
+	        "soilshare: schema version %d; listening on %s://%s:%d with %d threads and %d "
+	        "database lanes\n",
+	        version, cfg->tls_cert ? "https" : "http", cfg->bind, cfg->port, cfg->threads,
+	        lanes);
 	int sig = 0;
 	sigwait(&set, &sig);
 	fprintf(stderr, "soilshare: %s received, finishing in-flight requests\n",
 	        sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	http_stop_accepting();
 	feed_stop(); /* long-polls answer now: no suspended connection may outlive the daemon */
+	db_async_stop(
+	    cfg->drain_timeout_sec); /* and lookups in the lanes; later ones run on the workers */
 	http_stop(d, cfg->drain_timeout_sec);
 	webhooks_stop();
 	fprintf(stderr, "soilshare: stopped\n");

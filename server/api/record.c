@@ -55,11 +55,9 @@ static void etag_of(const char *version, char *buf, size_t size)
 	snprintf(buf, size, "\"%s\"", version);
 }
 
-/* The stored record as served and its version; NULL after answering (404 when there is none). */
-static PGresult *fetch(struct request *req, const struct dataset *ds)
+/* The lookup's result checked: NULL after answering (404 when there is no record). */
+static PGresult *found(struct request *req, const struct dataset *ds, PGresult *res)
 {
-	const char *params[] = {ds->name, req->match.id};
-	PGresult *res = db_exec("rec_get", 2, params);
 	if (!db_ok(req, res, PGRES_TUPLES_OK))
 		return NULL;
 	if (PQntuples(res) == 0) {
@@ -69,6 +67,13 @@ static PGresult *fetch(struct request *req, const struct dataset *ds)
 		return NULL;
 	}
 	return res;
+}
+
+/* The stored record as served and its version; NULL after answering (404 when there is none). */
+static PGresult *fetch(struct request *req, const struct dataset *ds)
+{
+	const char *params[] = {ds->name, req->match.id};
+	return found(req, ds, db_exec("rec_get", 2, params));
 }
 
 /* f=json|geojson on one record, over what Accept asked; false after answering. */
@@ -90,14 +95,9 @@ static bool record_format(struct request *req, const struct dataset *ds)
 	return true;
 }
 
-void handle_get(struct request *req)
+/* Answers a GET with the record `res` (taken over). */
+static void answer_get(struct request *req, PGresult *res)
 {
-	const struct dataset *ds = dataset_find(req->match.dataset);
-	if (!record_format(req, ds))
-		return;
-	PGresult *res = fetch(req, ds);
-	if (!res)
-		return;
 	char etag[32], hdr[48];
 	etag_of(PQgetvalue(res, 0, 1), etag, sizeof(etag));
 	snprintf(hdr, sizeof(hdr), "ETag: %s", etag);
@@ -119,6 +119,60 @@ void handle_get(struct request *req)
 		return;
 	}
 	respond_pgresult(req, 200, res, hdr);
+}
+
+/* A GET's lookup travels through a database lane while its connection is suspended; the
+ * worker serves its other connections meanwhile, and answers this one when resumed. */
+static void lookup_done(void *arg, PGresult *res)
+{
+	struct request *req = arg;
+	call_of(req)->lookup = res;
+	http_resume(req);
+}
+
+/* A lookup that came back after the request ended without its answer (a shutdown). */
+static void lookup_release(void *arg)
+{
+	struct call *c = arg;
+	PQclear(c->lookup);
+	c->lookup = NULL;
+}
+
+static void get_resumed(struct request *req)
+{
+	const struct dataset *ds = dataset_find(req->match.dataset);
+	struct call *c = call_of(req);
+	PGresult *res;
+	if (c->lookup_queued) {
+		res = found(req, ds, c->lookup);
+		c->lookup = NULL;
+	} else {
+		res = fetch(req, ds);
+	}
+	if (res)
+		answer_get(req, res);
+}
+
+void handle_get(struct request *req)
+{
+	const struct dataset *ds = dataset_find(req->match.dataset);
+	if (!record_format(req, ds))
+		return;
+	if (db_async_enabled()) {
+		struct call *c = call_of(req);
+		req->cleanup = lookup_release;
+		req->cleanup_arg = c;
+		/* Suspended before it is queued: a lane may resume it at once. */
+		http_suspend(req, get_resumed);
+		const char *params[] = {ds->name, req->match.id};
+		c->lookup_queued = db_async_exec("rec_get", 2, params, lookup_done, req) == 0;
+		if (!c->lookup_queued)
+			http_resume(req); /* the lanes are stopping: looked up on this thread */
+		return;
+	}
+	PGresult *res = fetch(req, ds);
+	if (res)
+		answer_get(req, res);
 }
 
 /* If-Match / If-None-Match on a write; returns false after answering 412. */

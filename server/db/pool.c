@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "db.h"
+#include "db_internal.h"
 #include "metrics.h"
 
 #define MAX_STATEMENT_SETS   16
@@ -109,6 +110,17 @@ static bool prepare_all(PGconn *c)
 			PQclear(res);
 		}
 	return ok;
+}
+
+PGconn *db_connect_prepared(void)
+{
+	char err[512];
+	PGconn *c = db_connect(conninfo_buf, err, sizeof(err));
+	if (c && !prepare_all(c)) {
+		PQfinish(c);
+		c = NULL;
+	}
+	return c;
 }
 
 /* Connections made at start, taken by worker threads on their first request. */
