@@ -75,6 +75,15 @@ PGconn *db_connect(const char *conninfo, char *errbuf, size_t size);
 /* The same with an application_name of its own (pg_stat_activity shows it). */
 PGconn *db_connect_as(const char *conninfo, const char *application, char *errbuf, size_t size);
 
+/* Planner statistics after bulk writes: a thread that, for some seconds after each bulk
+ * write, runs ANALYZE on records, changes and findings when the rows changed since their last
+ * analyze exceed 50 and a tenth of the rows then (one server at a time), so that the plans of
+ * the writes that follow a large load are those of the data as it is. */
+int db_analyze_start(const char *conninfo);
+/* A bulk write committed: look at the statistics. */
+void db_analyze_after_bulk(void);
+void db_analyze_stop(void);
+
 /* Applies the embedded migrations not yet recorded, each in its own transaction
  * under an advisory lock. Returns the schema version or -1 with a message. */
 int db_migrate(PGconn *conn, bool verbose, char *errbuf, size_t size);

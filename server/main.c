@@ -134,6 +134,10 @@ static int serve(struct config *cfg)
 		fprintf(stderr, "soilshare: cannot start the feed thread\n");
 		return 1;
 	}
+	if (db_analyze_start(cfg->database_url) < 0) {
+		fprintf(stderr, "soilshare: cannot start the statistics thread\n");
+		return 1;
+	}
 	struct webhook_allow allow; /* config_parse() has checked it */
 	char err_allow[256];
 	if (webhook_allow_parse(cfg->webhook_allow, &allow, err_allow, sizeof(err_allow)) < 0) {
@@ -174,6 +178,7 @@ static int serve(struct config *cfg)
 	    cfg->drain_timeout_sec); /* and lookups in the lanes; later ones run on the workers */
 	http_stop(d, cfg->drain_timeout_sec);
 	webhooks_stop();
+	db_analyze_stop();
 	fprintf(stderr, "soilshare: stopped\n");
 	return 0;
 }

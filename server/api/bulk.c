@@ -85,6 +85,8 @@ void handle_bulk(struct request *req)
 		problem_db(req, NULL);
 		goto out;
 	}
+	if (b.changed)
+		db_analyze_after_bulk();
 	json_t *counts = json_pack("{s:I, s:I, s:I}", "created", (json_int_t)b.created, "updated",
 	                           (json_int_t)(b.changed - b.created), "unchanged",
 	                           (json_int_t)(n - b.changed));

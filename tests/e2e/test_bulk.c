@@ -1,8 +1,10 @@
 /* Bulk upsert over HTTP: JSON and CSV bodies, all-or-nothing, counts and limits. */
 #include <criterion/criterion.h>
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "samples.h"
@@ -247,4 +249,52 @@ Test(bulk, size_limits)
 	assert_problem(r, 413, NULL);
 	resp_free(r);
 	free(huge);
+}
+
+/* The one value of a query with up to one parameter on the shared database (malloc'd). */
+static char *query_value(PGconn *c, const char *sql, const char *param)
+{
+	PGresult *res = PQexecParams(c, sql, param ? 1 : 0, NULL, &param, NULL, NULL, 0);
+	cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s: %s", sql, PQerrorMessage(c));
+	char *v = strdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return v;
+}
+
+/* A bulk that adds more than a tenth of the records gets them analyzed by the server within
+ * seconds, not when autovacuum comes round: the plans of the writes that follow fit the data
+ * (a stale estimate made each later batch of 1,000 scan every plot). */
+Test(bulk, large_bulk_brings_planner_statistics_up_to_date, .timeout = 60)
+{
+	PGconn *c = PQconnectdb(need_env("DATABASE_URL"));
+	cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
+	char *rows = query_value(c,
+	                         "SELECT greatest(reltuples, 0)::bigint FROM pg_class "
+	                         "WHERE oid = 'records'::regclass",
+	                         NULL);
+	int n = (int)(atol(rows) / 5) + 100;
+	free(rows);
+	cr_assert(n <= 10000, "the shared database is too large for this test (%d)", n);
+	char *since = query_value(c, "SELECT now()", NULL);
+	char *prefix = uniq(D "-S");
+	char *body = batch(prefix, n, "suspected");
+	struct resp *r = call("POST", "/v1/plots", key_of("ecology"), body, NULL);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	resp_free(r);
+	free(body);
+	free(prefix);
+	bool analyzed = false;
+	for (int i = 0; i < 200 && !analyzed; i++) {
+		char *v = query_value(c,
+		                      "SELECT coalesce(last_analyze >= $1::timestamptz, false) "
+		                      "FROM pg_stat_user_tables WHERE relid = 'records'::regclass",
+		                      since);
+		analyzed = strcmp(v, "t") == 0;
+		free(v);
+		if (!analyzed)
+			usleep(100 * 1000);
+	}
+	cr_assert(analyzed, "records not analyzed within 20 s of a bulk of %d plots", n);
+	free(since);
+	PQfinish(c);
 }
