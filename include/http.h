@@ -14,8 +14,11 @@
 #include "qargs.h"
 #include "router.h"
 
-#define BODY_LIMIT_SINGLE  (1u << 20)  /* 1 MiB */
-#define BODY_LIMIT_BULK    (16u << 20) /* 16 MiB */
+#define BODY_LIMIT_SINGLE (1u << 20)  /* 1 MiB */
+#define BODY_LIMIT_BULK   (16u << 20) /* 16 MiB */
+/* A body over its limit is still read (and dropped) up to this size before the 413, so that
+ * the answer is not lost to a reset; a larger one is refused at once and the connection closed. */
+#define BODY_DRAIN_LIMIT   (32u << 20) /* 32 MiB */
 #define HEADER_BLOCK_LIMIT (16u << 10) /* 16 KiB */
 /* Query arguments a request may carry. libmicrohttpd keeps each in the connection's
  * memory pool and closes the connection without an answer when the pool runs out, so a
@@ -42,6 +45,7 @@ struct request {
 	size_t body_limit;
 	bool started; /* the headers were read (the first access-handler call) */
 	bool body_too_large;
+	bool drain_body; /* body_too_large by its Content-Length, but read before the answer */
 	bool framing_error;
 	bool header_too_large;
 	bool no_host;

@@ -125,8 +125,11 @@ static void request_start(struct request *req, struct MHD_Connection *conn, cons
 	    !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST))
 		req->no_host = true;
 	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-	if (cl && strtoull(cl, NULL, 10) > req->body_limit)
+	unsigned long long length = cl ? strtoull(cl, NULL, 10) : 0;
+	if (length > req->body_limit) {
 		req->body_too_large = true;
+		req->drain_body = length <= BODY_DRAIN_LIMIT;
+	}
 	atomic_fetch_add(&g_metrics.in_flight, 1);
 }
 
@@ -135,6 +138,15 @@ static bool refused_early(const struct request *req)
 {
 	return req->header_too_large || req->framing_error || req->no_host || req->body_too_large ||
 	       req->too_many_args;
+}
+
+/* Answered on the headers alone, at once. A body somewhat over its limit is read and dropped
+ * first instead: a connection closed with a body still arriving ends in a reset that can
+ * reach the client before the answer, which then sees a broken connection instead of a 413. */
+static bool answer_at_once(const struct request *req)
+{
+	return refused_early(req) && !(req->drain_body && !req->header_too_large &&
+	                               !req->framing_error && !req->no_host && !req->too_many_args);
 }
 
 static void body_append(struct request *req, const char *data, size_t size)
@@ -326,7 +338,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		/* A request refused on its headers alone is answered now, before its body
 		 * is read (MHD accepts a response only in this state or after the body);
 		 * the connection then closes, which is right for such a request. */
-		if (refused_early(req))
+		if (answer_at_once(req))
 			dispatch(req);
 		return req->queue_failed ? MHD_NO : MHD_YES;
 	}
