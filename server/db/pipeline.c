@@ -190,6 +190,8 @@ static void send_batch(struct lane *l, struct queue *batch)
 			return;
 		}
 	}
+	if (!last)
+		return;
 	last->sync_after = true;
 	if (PQpipelineSync(l->conn) != 1)
 		lane_broken(l);
