@@ -1,6 +1,9 @@
 /* Reliability over HTTP: PostgreSQL stopped and started under a running server; SIGTERM. */
 #include <criterion/criterion.h>
+#include <curl/curl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +75,111 @@ Test(restart, database_restart_gives_503_then_recovers, .timeout = 90, .fini = s
 	spawned_server = 0;
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	free(body);
+	free(id);
+}
+
+/* Clients that GET one record over and over on a keep-alive connection each, counting the
+ * answers by kind, until told to stop. Record lookups go through the database lanes, so
+ * several are in a lane's pipeline when PostgreSQL goes away. */
+struct getter {
+	const char *url, *auth;
+	atomic_bool *stop;
+	atomic_long ok, unavailable, other, broken;
+	atomic_long last_other;
+};
+
+static size_t discard(char *data, size_t size, size_t nmemb, void *cls)
+{
+	(void)data;
+	(void)cls;
+	return size * nmemb;
+}
+
+static void *getter_main(void *arg)
+{
+	struct getter *g = arg;
+	CURL *c = curl_easy_init();
+	struct curl_slist *h = curl_slist_append(NULL, g->auth);
+	curl_easy_setopt(c, CURLOPT_URL, g->url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+	while (!atomic_load(g->stop)) {
+		long status = 0;
+		if (curl_easy_perform(c) != CURLE_OK) {
+			g->broken++;
+			continue;
+		}
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+		if (status == 200) {
+			g->ok++;
+		} else if (status == 503) {
+			g->unavailable++;
+			usleep(20 * 1000);
+		} else {
+			g->other++;
+			g->last_other = status;
+		}
+	}
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	return NULL;
+}
+
+Test(restart, database_restart_under_reads_gives_only_200_and_503, .timeout = 90,
+     .fini = server_kill)
+{
+	char url[128], path[512], auth[256];
+	const char *const flags[] = {
+	    "--rate-limit", "1000000", "--rate-burst", "1000000", "--log-format", "none", NULL};
+	pid_t pid = server_spawn(url, sizeof(url), flags);
+	char *id = uniq("110105-RL");
+	snprintf(path, sizeof(path), "%s/v1/plots/%s", url, id);
+	struct resp *r =
+	    call_url("PUT", path, key_of("ecology"), plot_body("110105", "suspected", "R2"), NULL);
+	cr_assert_eq(r->status, 201, "%s", r->body);
+	resp_free(r);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key_of("ecology"));
+	enum { N = 8 };
+	atomic_bool stop = false;
+	struct getter g[N];
+	pthread_t t[N];
+	for (int i = 0; i < N; i++) {
+		g[i] = (struct getter){.url = path, .auth = auth, .stop = &stop};
+		cr_assert_eq(pthread_create(&t[i], NULL, getter_main, &g[i]), 0);
+	}
+	usleep(500 * 1000);
+	cr_assert_eq(system(need_env("SOILSHARE_PG_STOP")), 0, "stopping PostgreSQL");
+	usleep(500 * 1000);
+	cr_assert_eq(system(need_env("SOILSHARE_PG_START")), 0, "starting PostgreSQL");
+	/* Answered from the database again within 3 s of its start, by every client. */
+	long before[N];
+	for (int i = 0; i < N; i++)
+		before[i] = g[i].ok;
+	sleep(3);
+	atomic_store(&stop, true);
+	long ok = 0, unavailable = 0, other = 0, broken = 0, last_other = 0;
+	for (int i = 0; i < N; i++) {
+		pthread_join(t[i], NULL);
+		ok += g[i].ok;
+		unavailable += g[i].unavailable;
+		other += g[i].other;
+		broken += g[i].broken;
+		if (g[i].other)
+			last_other = g[i].last_other;
+		cr_assert_gt(g[i].ok, before[i], "client %d got no 200 after PostgreSQL was back",
+		             i);
+	}
+	cr_log_info("GETs through a PostgreSQL restart: %ld 200, %ld 503", ok, unavailable);
+	cr_assert_eq(other, 0, "%ld answers were neither 200 nor 503 (the last %ld)", other,
+	             last_other);
+	cr_assert_eq(broken, 0, "%ld requests got no answer", broken);
+	cr_assert_gt(unavailable, 0, "the outage was seen (503)");
+	kill(pid, SIGTERM);
+	int status;
+	waitpid(pid, &status, 0);
+	spawned_server = 0;
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	free(id);
 }
 
