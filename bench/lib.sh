@@ -1,4 +1,4 @@
-# Shared shell functions of the benchmarks (bench/run, bench/threads, bench/growth): timing,
+# Shared shell functions of the benchmarks (bench/run, and bench/pipeline with bench/threads): timing,
 # medians, the generated plots and their bulk load, wrk and pgbench figures. Sourced after
 # scripts/lib.sh, with ROOT and WORK set.
 
