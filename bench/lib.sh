@@ -70,3 +70,37 @@ pgb_pct() { awk -v p="$1" '{a[NR]=$1} END {i = int(NR * p / 100); if (i < 1) i =
 
 # metric_sum URL NAME: the sum of a Prometheus series' values on URL/metrics (all labels).
 metric_sum() { curl -sS "$1/metrics" | awk -v n="$2" 'index($0, n) == 1 && ($1 == n || substr($1, length(n) + 1, 1) == "{") {s += $NF} END {printf "%.6f", s}'; }
+
+# stage_figures BEFORE AFTER CONNS RPS SECONDS: from two copies of /metrics taken around a wrk
+# run of SECONDS at CONNS connections and RPS requests/s, prints "client inside inside99 db
+# busy": the client's mean (CONNS / RPS), the mean from a request's headers to its answer (a
+# request suspended for a database lane included), the bound of the histogram bucket that holds
+# the 99th percentile of that time, the mean database round trip (all in ms), and the requests
+# inside the server at once (time in requests / SECONDS). "0 0 0 0 0" when nothing was counted.
+stage_figures() {
+  awk -v c="$3" -v rps="$4" -v dur="$5" '
+    FNR == 1 {f++}
+    /^soilshare_http_request_duration_seconds_sum/ {rs[f] += $NF}
+    /^soilshare_http_request_duration_seconds_count/ {rc[f] += $NF}
+    /^soilshare_http_request_duration_seconds_bucket/ {
+      le = $1; sub(/.*le="/, "", le); sub(/".*/, "", le)
+      if (le != "+Inf") {b[f, le] += $NF; bounds[le] = 1}
+    }
+    /^soilshare_db_query_duration_seconds_sum/ {qs[f] += $NF}
+    /^soilshare_db_query_duration_seconds_count/ {qc[f] += $NF}
+    END {
+      n = rc[2] - rc[1]; q = qc[2] - qc[1]
+      if (n <= 0 || q <= 0 || rps <= 0) {print "0 0 0 0 0"; exit}
+      k = 0
+      for (le in bounds) les[++k] = le + 0
+      for (i = 2; i <= k; i++) for (j = i; j > 1 && les[j - 1] > les[j]; j--) {t = les[j]; les[j] = les[j - 1]; les[j - 1] = t}
+      p99 = "over"
+      for (i = 1; i <= k; i++) {
+        # buckets are cumulative: the first whose count reaches 99 % of the requests
+        for (le in bounds) if (le + 0 == les[i]) d = b[2, le] - b[1, le]
+        if (d >= 0.99 * n) {p99 = sprintf("%g", les[i] * 1000); break}
+      }
+      printf "%.2f %.2f %s %.2f %.1f\n", c * 1000 / rps, (rs[2] - rs[1]) * 1000 / n, p99,
+        (qs[2] - qs[1]) * 1000 / q, (rs[2] - rs[1]) / dur
+    }' "$1" "$2"
+}

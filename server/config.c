@@ -31,11 +31,11 @@ static const struct option_def options[] = {
     {"bind", "BIND", OPT_STR, OFF(bind), 0, 0, "address to listen on (default 0.0.0.0)"},
     {"port", "PORT", OPT_INT, OFF(port), 1, 65535, "TCP port (default 8080)"},
     {"threads", "THREADS", OPT_INT, OFF(threads), 1, 256,
-     "worker threads, each with its own database connection (default: 4 per core)"},
+     "worker threads, each with its own database connection (default: 2 per core)"},
     {"db-lanes", "DB_LANES", OPT_INT, OFF(db_lanes), 0, 64,
      "threads that each carry many requests' record lookups on one pipelined database "
      "connection, so that workers do not wait for the database; 0 looks up on the workers' "
-     "own connections; not used with --database-read-url (default: 1 per core)"},
+     "own connections; not used with --database-read-url (default: 1 per 4 cores, at least 1)"},
     {"tls-cert", "TLS_CERT", OPT_STR, OFF(tls_cert), 0, 0, "PEM certificate file: serve HTTPS"},
     {"tls-key", "TLS_KEY", OPT_STR, OFF(tls_key), 0, 0, "PEM private key file for --tls-cert"},
     {"max-connections", "MAX_CONNECTIONS", OPT_INT, OFF(max_connections), 1, 1000000,
@@ -120,8 +120,8 @@ int config_parse(struct config *c, int argc, char **argv, const char *(*getenv_f
 	*c = (struct config){
 	    .bind = "0.0.0.0",
 	    .port = 8080,
-	    .threads = cores > 0 ? 4 * (int)cores : 8,
-	    .db_lanes = cores > 0 ? (int)cores : 2,
+	    .threads = cores > 0 ? 2 * (int)cores : 4,
+	    .db_lanes = cores > 4 ? (int)(cores + 3) / 4 : 1,
 	    .max_connections = 4096,
 	    .per_ip_connections = 1024,
 	    .idle_timeout_sec = 30,

@@ -1,6 +1,7 @@
 /* Unit tests of configuration parsing in server/config.c. */
 #include <criterion/criterion.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 
@@ -44,7 +45,10 @@ Test(config, defaults)
 	cr_assert_null(c.database_url, "no database URL by default");
 	cr_assert_str_eq(c.bind, "0.0.0.0", "bind");
 	cr_assert_eq(c.port, 8080, "port");
-	cr_assert_geq(c.threads, 1, "threads default to the cores");
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	cr_assert_eq(c.threads, 2 * (int)cores, "threads default to 2 per core (bench/threads)");
+	cr_assert_eq(c.db_lanes, cores > 4 ? (int)(cores + 3) / 4 : 1,
+	             "one database lane per 4 cores, at least one (bench/pipeline)");
 	cr_assert_null(c.tls_cert, "no TLS");
 	cr_assert_null(c.tls_key, "no TLS key");
 	cr_assert_eq(c.max_connections, 4096, "max connections");
