@@ -38,6 +38,9 @@ struct list_source {
 	const char *stmt;
 	/* The same with LIST_FILTERS_BBOX, for a list that takes bbox; else NULL. */
 	const char *stmt_bbox;
+	/* For a page asked for without filters or bbox, when not NULL: parameters `dataset`,
+	 * after id, limit + 1; the same columns. */
+	const char *stmt_plain;
 	const char *dataset;
 	/* The only query parameters the list takes (NULL-terminated), or NULL for every
 	 * parameter of a list (limit, cursor, f, bom, the common and field filters). */

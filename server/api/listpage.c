@@ -171,7 +171,12 @@ void list_serve(struct request *req, const struct list_source *src, const struct
 		list_query_release(&q);
 		return;
 	}
-	PGresult *res = db_exec(boxed ? src->stmt_bbox : src->stmt, boxed ? 8 : 7, params);
+	bool plain = src->stmt_plain && !boxed && !q.district && !q.updated_since && !q.publisher &&
+	             !q.fields;
+	const char *plain_params[] = {src->dataset, q.after_id, limit};
+	PGresult *res = plain   ? db_exec(src->stmt_plain, 3, plain_params)
+	                : boxed ? db_exec(src->stmt_bbox, 8, params)
+	                        : db_exec(src->stmt, 7, params);
 	if (!db_ok(req, res, PGRES_TUPLES_OK)) {
 		list_query_release(&q);
 		return;
