@@ -36,7 +36,8 @@ static char *slurp(const char *path, long *len)
 		return NULL;
 	char *p = NULL;
 	if (fseek(f, 0, SEEK_END) == 0 && (*len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (p = malloc((size_t)*len + 1)) != NULL && fread(p, 1, (size_t)*len, f) != (size_t)*len) {
+	    (p = malloc((size_t)*len + 1)) != NULL &&
+	    fread(p, 1, (size_t)*len, f) != (size_t)*len) {
 		free(p);
 		p = NULL;
 	}
@@ -88,7 +89,8 @@ int main(int argc, char **argv)
 		}
 		free(body);
 		if (status != 200) {
-			fprintf(stderr, "push: %s answered %ld: %s\n", argv[i], status, b.p ? b.p : "");
+			fprintf(stderr, "push: %s answered %ld: %s\n", argv[i], status,
+			        b.p ? b.p : "");
 			return 1;
 		}
 	}
