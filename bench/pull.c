@@ -5,26 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct buf {
-	char *p;
-	size_t n, cap;
-};
-
-static size_t collect(char *data, size_t size, size_t nmemb, void *cls)
-{
-	struct buf *b = cls;
-	size_t add = size * nmemb;
-	if (b->n + add + 1 > b->cap) {
-		b->cap = (b->n + add + 1) * 2;
-		b->p = realloc(b->p, b->cap);
-		if (!b->p)
-			return 0;
-	}
-	memcpy(b->p + b->n, data, add);
-	b->n += add;
-	b->p[b->n] = '\0';
-	return add;
-}
+#include "collect.h"
 
 int main(int argc, char **argv)
 {
