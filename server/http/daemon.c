@@ -133,11 +133,16 @@ static void request_start(struct request *req, struct MHD_Connection *conn, cons
 	atomic_fetch_add(&g_metrics.in_flight, 1);
 }
 
-/* Refused on the request line and headers alone, before the body is read. */
+/* Refused on the request line and headers, whatever the body. */
+static bool refused_on_headers(const struct request *req)
+{
+	return req->header_too_large || req->framing_error || req->no_host || req->too_many_args;
+}
+
+/* Refused before the body is read: on the headers, or on the body's announced length. */
 static bool refused_early(const struct request *req)
 {
-	return req->header_too_large || req->framing_error || req->no_host || req->body_too_large ||
-	       req->too_many_args;
+	return refused_on_headers(req) || req->body_too_large;
 }
 
 /* Answered on the headers alone, at once. A body somewhat over its limit is read and dropped
@@ -145,8 +150,7 @@ static bool refused_early(const struct request *req)
  * reach the client before the answer, which then sees a broken connection instead of a 413. */
 static bool answer_at_once(const struct request *req)
 {
-	return refused_early(req) && !(req->drain_body && !req->header_too_large &&
-	                               !req->framing_error && !req->no_host && !req->too_many_args);
+	return refused_on_headers(req) || (req->body_too_large && !req->drain_body);
 }
 
 static void body_append(struct request *req, const char *data, size_t size)

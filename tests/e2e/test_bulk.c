@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "harness.h"
+#include "rawhttp.h"
 #include "samples.h"
 
 /* Yanqing (110119) is written by this file only. */
@@ -249,6 +251,25 @@ Test(bulk, size_limits)
 	assert_problem(r, 413, NULL);
 	resp_free(r);
 	free(huge);
+}
+
+/* A body announced beyond 32 MiB is not waited for: the 413 comes on the headers alone and
+ * the connection closes (one up to 32 MiB is read and dropped first, as size_limits sends). */
+Test(bulk, body_announced_beyond_32_mib_is_refused_on_its_headers)
+{
+	char request[512];
+	int n = snprintf(request, sizeof(request),
+	                 "POST /v1/plots HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer %s\r\n"
+	                 "Content-Type: application/json\r\nContent-Length: %u\r\n\r\n",
+	                 key_of("ecology"), (32u << 20) + 1);
+	struct raw_response r;
+	raw_exchange(base_url(), request, (size_t)n, 10, &r);
+	cr_assert_eq(r.status, 413, "no 413 without the body: %s", r.error);
+	char buf[64];
+	const char *conn = raw_header(&r, "Connection", buf, sizeof(buf));
+	cr_assert(conn && strcasecmp(conn, "close") == 0, "Connection: %s", conn ? conn : "(none)");
+	cr_assert(strstr(r.body, "payload-too-large"), "%s", r.body);
+	raw_response_release(&r);
 }
 
 /* The one value of a query with up to one parameter on the shared database (malloc'd). */
