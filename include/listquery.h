@@ -50,6 +50,9 @@ int list_query_parse(const struct dataset *ds, const struct refdata *ref,
                      const struct query_arg *args, size_t n, struct list_query *q, char *errbuf,
                      size_t size);
 void list_query_release(struct list_query *q);
+/* Whether the query filters the list (districts, updated_since, publishers, field filters or a
+ * bbox), beyond its limit, cursor and format. */
+bool list_query_filtered(const struct list_query *q);
 
 bool rfc3339_valid(const char *s);
 

@@ -171,8 +171,7 @@ void list_serve(struct request *req, const struct list_source *src, const struct
 		list_query_release(&q);
 		return;
 	}
-	bool plain = src->stmt_plain && !boxed && !q.district && !q.updated_since && !q.publisher &&
-	             !q.fields;
+	bool plain = src->stmt_plain && !list_query_filtered(&q);
 	const char *plain_params[] = {src->dataset, q.after_id, limit};
 	PGresult *res = plain   ? db_exec(src->stmt_plain, 3, plain_params)
 	                : boxed ? db_exec(src->stmt_bbox, 8, params)

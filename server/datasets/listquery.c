@@ -341,6 +341,11 @@ fail:
 	return -1;
 }
 
+bool list_query_filtered(const struct list_query *q)
+{
+	return q->district || q->publisher || q->updated_since || q->fields || q->bbox;
+}
+
 void list_query_release(struct list_query *q)
 {
 	free(q->district);

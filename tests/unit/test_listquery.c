@@ -438,3 +438,25 @@ Test(list_query, messages_cut_long_text_between_characters)
 	bad(ARGS({wide, NULL}), 1, err, sizeof(err));
 	cr_assert(utf8_text(err), "the message is UTF-8: %s", err);
 }
+
+/* Only filters make a list filtered: a limit, a cursor or a format do not (the unfiltered
+ * page is served by a statement of its own). */
+Test(list_query, filtered_only_by_filters)
+{
+	struct list_query q;
+	ok(ARGS({"limit", "5"}, {"f", "csv"}), NARGS({"limit", "5"}, {"f", "csv"}), &q);
+	cr_assert_not(list_query_filtered(&q), "limit and format are no filters");
+	list_query_release(&q);
+	const struct query_arg filters[][1] = {
+	    {{"district", "110105"}},
+	    {{"publisher", "ecology"}},
+	    {{"updated_since", "2025-01-01T00:00:00Z"}},
+	    {{"status", "listed"}},
+	    {{"bbox", "116.2,39.8,116.5,40.0"}},
+	};
+	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
+		ok(filters[i], 1, &q);
+		cr_assert(list_query_filtered(&q), "%s filters", filters[i][0].key);
+		list_query_release(&q);
+	}
+}
